@@ -1,0 +1,1 @@
+"""Custom actions for the iontophoresis FAQ assistant (run by the rasa-sdk action server)."""

@@ -1,0 +1,1 @@
+"""Custom Rasa graph components: the spaCy loader and the answer-confidence gate."""
