@@ -42,7 +42,7 @@ unit: setup  ## unit tests: parsing, advice rules, actions, answer gate
 	$(BIN)/pytest tests/unit
 
 stories: train  ## end-to-end test conversations through NLU and the dialogue policies
-	$(BIN)/rasa test core --model $(MODEL) --stories tests/test_stories.yml --out var/results --fail-on-prediction-errors
+	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/test_stories.yml --out var/results --fail-on-prediction-errors
 
 holdout: train  ## the held-out gate: answer accuracy >= 90%, no urgent message missed
 	$(BIN)/pytest tests/test_holdout.py

@@ -93,7 +93,7 @@ class ValidateFlareForm(FormValidationAction):
             button or tracker.latest_message.get("text") or "",
             rules.severe_score,
             rules.moderate_score,
-            bare_number_allowed=tracker.get_slot("requested_slot") == SEVERITY_SLOT,
+            asked=tracker.get_slot("requested_slot") == SEVERITY_SLOT,
         )
         return _answer(SEVERITY_SLOT, severity, dispatcher, tracker)
 

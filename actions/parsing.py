@@ -131,18 +131,22 @@ def hours_since(text: str, now: datetime | None = None) -> HoursAgo | None:
 
 # Words that say how bad the pain is. Checked in this order: "not too bad" is
 # mild, so the mild phrases come before the severe ones that contain "bad".
-MILD_PHRASES = (
+# Unasked, only plain words about severity count; vaguer words ("really
+# sore", "aching") only answer the question "how bad is it?" once it is asked.
+MILD_WORDS = (
     r"not (?:too|that|so|very) (?:bad|sore|painful)", r"\bmild", r"\bslight", r"a (?:little|bit|tad)",
-    r"\bniggl", r"\bbearable\b", r"\bminor\b", r"\bnot bad\b", r"\bok(?:ay)?\b", r"\bmanageable\b",
+    r"\bniggl", r"\bbearable\b", r"\bminor\b", r"\bnot bad\b", r"\bmanageable\b",
 )  # fmt: skip
-SEVERE_PHRASES = (
+SEVERE_WORDS = (
     r"\bsevere", r"\bagon", r"excruciat", r"unbearable", r"\bterribl", r"horrend", r"\bworst\b",
-    r"\bawful\b", r"(?:really|very|so|extremely|super) (?:bad|painful|sore)", r"\bextreme",
-    r"can'?t (?:sleep|cope|stand|bear)", r"\bcrippl", r"\bexcruciating\b",
+    r"\bawful\b", r"\bextreme", r"can'?t (?:sleep|cope|stand|bear)", r"\bcrippl",
 )  # fmt: skip
-MODERATE_PHRASES = (
-    r"\bmoderate", r"\bmedium\b", r"(?:quite|pretty|fairly|rather) (?:bad|sore|painful)", r"\bsore\b",
-    r"\bbad\b", r"\bachy?\b|\baching\b", r"\bthrobb", r"\bpainful\b", r"\bhurts?\b",
+MODERATE_WORDS = (r"\bmoderate", r"\bmedium\b")
+ASKED_MILD_WORDS = (r"\bok(?:ay)?\b", r"\bfine\b")
+ASKED_SEVERE_WORDS = (r"(?:really|very|so|extremely|super) (?:bad|painful|sore)", r"\bkilling me\b")
+ASKED_MODERATE_WORDS = (
+    r"(?:quite|pretty|fairly|rather) (?:bad|sore|painful)", r"\bsore\b", r"\bbad\b", r"\bachy?\b|\baching\b",
+    r"\bthrobb", r"\bpainful\b", r"\bhurts?\b",
 )  # fmt: skip
 
 
@@ -173,17 +177,22 @@ def pain_score(text: str, *, bare_number_allowed: bool = False) -> int | None:
     return int(value)
 
 
-def pain_severity(
-    text: str, severe_score: int, moderate_score: int, *, bare_number_allowed: bool = False
-) -> str | None:
-    """ "mild", "moderate" or "severe" from a score or from the patient's words."""
-    score = pain_score(text, bare_number_allowed=bare_number_allowed)
+def pain_severity(text: str, severe_score: int, moderate_score: int, *, asked: bool = False) -> str | None:
+    """Mild, moderate or severe, from a score or from the patient's words.
+
+    `asked`: the patient was just asked how bad the pain is, so "7" is a score
+    and "really sore" is an answer.
+    """
+    score = pain_score(text, bare_number_allowed=asked)
     if score is not None:
         if score >= severe_score:
             return "severe"
         return "moderate" if score >= moderate_score else "mild"
     text = _clean(text)
-    for label, phrases in (("mild", MILD_PHRASES), ("severe", SEVERE_PHRASES), ("moderate", MODERATE_PHRASES)):
+    checks = [("mild", MILD_WORDS), ("severe", SEVERE_WORDS), ("moderate", MODERATE_WORDS)]
+    if asked:
+        checks += [("mild", ASKED_MILD_WORDS), ("severe", ASKED_SEVERE_WORDS), ("moderate", ASKED_MODERATE_WORDS)]
+    for label, phrases in checks:
         if any(re.search(phrase, text) for phrase in phrases):
             return label
     return None

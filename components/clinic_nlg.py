@@ -36,5 +36,16 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
             self._clinic_mtime = mtime
         return self._clinic_variables
 
+    def _fill_response(
+        self, response: dict[str, Any], filled_slots: dict[str, Any] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        # Button payloads such as /choose_faq{"faq_topic": "what_is"} are JSON, not
+        # templates: Rasa would read their braces as placeholders and break them.
+        buttons = response.pop("buttons", None)
+        filled = super()._fill_response(response, filled_slots, **kwargs)
+        if buttons is not None:
+            filled["buttons"] = buttons
+        return filled
+
     def _response_variables(self, filled_slots: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
         return {**self.clinic_variables(), **(filled_slots or {}), **kwargs}
