@@ -1,9 +1,11 @@
 """Whole conversations through the running servers' REST webhook."""
 
+import urllib.request
+
 import yaml
 
 from actions.settings import load_clinic
-from tests.integration.conftest import ROOT
+from tests.conftest import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 CLINIC = load_clinic()
@@ -72,3 +74,18 @@ def test_flare_up_form_can_be_stopped(patient):
 def test_progress_check_uses_the_number_of_treatments(patient):
     assert answer("utter_progress_early") in patient.text("ive had 2 treatments and no change")
     assert answer("utter_progress_course_done") in patient.text("i've finished the whole course and it's no better")
+
+
+def _allowed_origin(base_url: str, origin: str) -> str | None:
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook",
+        data=b'{"sender": "cors-check", "message": "hello"}',
+        headers={"Content-Type": "application/json", "Origin": origin},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.headers.get("Access-Control-Allow-Origin")
+
+
+def test_only_the_clinic_site_may_call_the_assistant_from_a_browser(servers):
+    assert _allowed_origin(servers.rasa_url, "http://localhost:8080") == "http://localhost:8080"
+    assert _allowed_origin(servers.rasa_url, "https://evil.example") is None

@@ -1,0 +1,118 @@
+"""The chat on the demo clinic page, as a patient uses it, in a real browser."""
+
+import re
+
+import yaml
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import SCREENSHOTS
+from tests.conftest import ROOT
+
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def answer(name: str) -> str:
+    return " ".join(DOMAIN["responses"][name][0]["text"].split()[:6])
+
+
+def open_chat(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("^Chat")).click()
+    expect(page.locator(".ionto-bot").first).to_contain_text("automated assistant")
+
+
+def ask(page: Page, text: str) -> None:
+    page.get_by_label("Your message").fill(text)
+    page.get_by_label("Your message").press("Enter")
+
+
+def last_bot(page: Page):
+    return page.locator(".ionto-bot").last
+
+
+def test_greeting_offers_questions_and_a_question_gets_its_leaflet_answer(page):
+    open_chat(page)
+    expect(page.get_by_role("button", name="Does it hurt?")).to_be_visible()
+    expect(page.get_by_text(re.compile("Not for emergencies"))).to_be_visible()
+    ask(page, "does it hurt?")
+    expect(last_bot(page)).to_contain_text(answer("utter_faq/does_it_hurt"))
+
+
+def test_flare_up_questions_with_buttons_end_in_advice(page):
+    open_chat(page)
+    ask(page, "my elbow has been aching since my session")
+    page.get_by_role("button", name="No", exact=True).click()
+    expect(last_bot(page)).to_contain_text(answer("utter_ask_flare_hours"))
+    ask(page, "yesterday")
+    page.get_by_role("button", name="Moderate").click()
+    expect(last_bot(page)).to_contain_text(answer("utter_flare_reassure"))
+
+
+def test_off_topic_gets_the_honest_answer(page):
+    open_chat(page)
+    ask(page, "can you recommend a good pizza place")
+    expect(last_bot(page)).to_contain_text(answer("utter_out_of_scope"))
+
+
+def test_html_in_a_message_is_shown_as_text_never_run(page):
+    open_chat(page)
+    attack = "<img src=x onerror=alert(1)>"
+    ask(page, attack)
+    expect(page.locator(".ionto-user").last).to_have_text(re.compile(re.escape(attack)))
+    expect(last_bot(page)).to_be_visible()
+    assert page.locator(".ionto-log img").count() == 0
+    assert page.dialogs == []
+
+
+def test_the_conversation_survives_a_reload_and_start_over_clears_it(page):
+    open_chat(page)
+    ask(page, "how many treatments will i need")
+    expect(last_bot(page)).to_contain_text(answer("utter_faq/course_length"))
+    conversation_id = page.evaluate("JSON.parse(sessionStorage.getItem('ionto-chat')).id")
+    assert re.fullmatch(r"[0-9a-f]{32}", conversation_id)
+    page.reload()
+    expect(page.locator(".ionto-user").last).to_have_text(re.compile("how many treatments"))
+    expect(last_bot(page)).to_contain_text(answer("utter_faq/course_length"))
+    page.get_by_role("button", name="Start over").click()
+    expect(page.locator(".ionto-user")).to_have_count(0)
+    assert page.evaluate("JSON.parse(sessionStorage.getItem('ionto-chat')).id") != conversation_id
+
+
+def test_usable_by_keyboard_alone(page):
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name=re.compile("^Chat"))).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Your message")).to_be_focused()
+    page.keyboard.type("is it safe?")
+    page.keyboard.press("Enter")
+    expect(last_bot(page)).to_contain_text(answer("utter_faq/safety"))
+
+
+def _serious_accessibility_violations(page: Page) -> list[str]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document)")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_accessible_and_screenshotted_on_a_desktop(page):
+    open_chat(page)
+    ask(page, "what is iontophoresis")
+    expect(last_bot(page)).to_contain_text(answer("utter_faq/what_is"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "desktop.png"))
+    assert _serious_accessibility_violations(page) == []
+
+
+def test_accessible_and_screenshotted_on_a_phone(phone_page):
+    open_chat(phone_page)
+    ask(phone_page, "does it hurt")
+    expect(last_bot(phone_page)).to_contain_text(answer("utter_faq/does_it_hurt"))
+    panel = phone_page.locator(".ionto-panel").bounding_box()
+    assert panel["width"] <= 360
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    phone_page.screenshot(path=str(SCREENSHOTS / "phone.png"))
+    assert _serious_accessibility_violations(phone_page) == []
