@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/current.tar.gz
 # What the trained model is made from: a change here means retraining.
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) components/answer_gate.py components/spacy_nlp.py
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) components/answer_gate.py components/spacy_nlp.py components/stable_answers.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -32,7 +32,8 @@ $(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
 run: train  ## start the action server and the Rasa server; Ctrl-C stops them
 	scripts/run.sh
 
-check: setup  ## fast checks of the content: rasa data validate, with the accepted warnings
+check: setup  ## the staff's safety net: answers, examples and clinic details, then rasa data validate
+	$(BIN)/python scripts/check_content.py
 	$(BIN)/python scripts/validate_data.py
 
 lint: setup

@@ -117,11 +117,17 @@
     render();
   }
 
+  // Messages go to the server one at a time, in the order the patient sent them.
+  var queue = Promise.resolve();
   function sendMessage(payload, shownText) {
     if (shownText) addMessages([{ from: "user", text: shownText }]);
+    queue = queue.then(function () { return post(payload); });
+    return queue;
+  }
+
+  function post(payload) {
     typing.hidden = false;
     status.textContent = "";
-    send.disabled = true;
     return fetch(config.server.replace(/\/$/, "") + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -141,7 +147,6 @@
       })
       .finally(function () {
         typing.hidden = true;
-        send.disabled = false;
       });
   }
 

@@ -116,3 +116,11 @@ def test_accessible_and_screenshotted_on_a_phone(phone_page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     phone_page.screenshot(path=str(SCREENSHOTS / "phone.png"))
     assert _serious_accessibility_violations(phone_page) == []
+
+
+def test_links_in_answers_are_safe(page):
+    open_chat(page)
+    ask(page, "what is your phone number")
+    link = last_bot(page).get_by_role("link")
+    expect(link).to_have_attribute("rel", "noopener noreferrer")
+    expect(link).to_have_attribute("href", re.compile(r"^https://"))

@@ -1,14 +1,13 @@
 """scripts/validate_data.py: reads rasa's warnings and tells expected from unexpected."""
 
-import importlib.util
 from pathlib import Path
 
 import yaml
 
+from scripts import validate_data
+
 ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("validate_data", ROOT / "scripts" / "validate_data.py")
-validate_data = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(validate_data)
+
 
 OUTPUT = """\x1b[93m/x/io.py:100: UserWarning: The utterance 'utter_ask_flare_hours' is not used in any story or rule.
 \x1b[0m/x/io.py:100: UserWarning: The intent 'new_thing' is listed in the domain file, but is not found
