@@ -5,6 +5,9 @@ so on; the values come from content/clinic.yml (actions/settings.py), so a
 staff edit there changes every answer without retraining. The file is re-read
 when it changes on disk, so no restart is needed either.
 
+Every leaflet answer also gets "Helpful" / "Not helpful" buttons here, in one
+place, rather than in each of the answers staff edit.
+
 Enabled in endpoints.yml: `nlg: type: components.clinic_nlg.ClinicResponseGenerator`.
 """
 
@@ -18,6 +21,13 @@ from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from actions.settings import CONTENT_DIR, parse_clinic, read_yaml
+
+FAQ_ANSWER_PREFIX = "utter_faq/"
+# "Was this helpful?" under every leaflet answer; `make report` counts the "no"s.
+HELPFUL_BUTTONS = [
+    {"title": "Helpful", "payload": '/feedback{"helpful": "yes"}'},
+    {"title": "Not helpful", "payload": '/feedback{"helpful": "no"}'},
+]
 
 
 class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
@@ -35,6 +45,14 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
             self._clinic_variables = parse_clinic(read_yaml(self.clinic_file)).as_template_variables()
             self._clinic_mtime = mtime
         return self._clinic_variables
+
+    async def generate(
+        self, utter_action: str, tracker: Any, output_channel: str, **kwargs: Any
+    ) -> dict[str, Any] | None:
+        response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        if response is not None and utter_action.startswith(FAQ_ANSWER_PREFIX):
+            response["buttons"] = [*(response.get("buttons") or []), *HELPFUL_BUTTONS]
+        return response
 
     def _fill_response(
         self, response: dict[str, Any], filled_slots: dict[str, Any] | None = None, **kwargs: Any

@@ -21,8 +21,11 @@ trap stop INT TERM EXIT
 SANIC_HOST="$BIND_ADDRESS" .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" --quiet \
   >>var/log/actions.log 2>&1 &
 pids+=($!)
+# The model server: the Rasa server picks up each newly trained model from it.
+.venv/bin/python scripts/serve_models.py --port 5056 >>var/log/models.log 2>&1 &
+pids+=($!)
 # shellcheck disable=SC2086 # one origin per word
-.venv/bin/rasa run --model models/current.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+.venv/bin/rasa run --endpoints endpoints.yml --credentials credentials.yml \
   --interface "$BIND_ADDRESS" --port "$RASA_PORT" --cors $CLINIC_ORIGINS >>var/log/rasa.log 2>&1 &
 pids+=($!)
 .venv/bin/python scripts/serve_web.py --port "$WEB_PORT" --bind "$BIND_ADDRESS" >>var/log/web.log 2>&1 &

@@ -125,9 +125,13 @@
     return queue;
   }
 
-  function post(payload) {
+  // While the server restarts (a new model, an update), keep trying for about a
+  // minute, saying so, then give up politely.
+  var RETRY_DELAYS_MS = [500, 1000, 2000, 3000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000, 5000];
+
+  function post(payload, attempt) {
+    attempt = attempt || 0;
     typing.hidden = false;
-    status.textContent = "";
     return fetch(config.server.replace(/\/$/, "") + "/webhooks/rest/webhook", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -138,15 +142,20 @@
         return response.json();
       })
       .then(function (replies) {
+        status.textContent = "";
+        typing.hidden = true;
         addMessages(replies.map(function (r) {
           return { from: "bot", text: r.text || "", buttons: (r.buttons || []).map(function (b) { return { title: b.title, payload: b.payload }; }) };
         }));
       })
       .catch(function () {
-        status.textContent = "Sorry, the assistant can't be reached right now. Please try again, or call the clinic.";
-      })
-      .finally(function () {
+        if (attempt < RETRY_DELAYS_MS.length) {
+          status.textContent = "Reconnecting…";
+          return new Promise(function (resolve) { setTimeout(resolve, RETRY_DELAYS_MS[attempt]); })
+            .then(function () { return post(payload, attempt + 1); });
+        }
         typing.hidden = true;
+        status.textContent = "Sorry, the assistant can't be reached right now. Please try again later, or call the clinic.";
       });
   }
 

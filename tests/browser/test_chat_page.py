@@ -124,3 +124,21 @@ def test_links_in_answers_are_safe(page):
     link = last_bot(page).get_by_role("link")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     expect(link).to_have_attribute("href", re.compile(r"^https://"))
+
+
+def test_while_the_server_is_unreachable_the_chat_says_reconnecting_then_resumes(page):
+    open_chat(page)
+    failures = {"left": 2}
+
+    def flaky(route):
+        if failures["left"]:
+            failures["left"] -= 1
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/webhooks/rest/webhook", flaky)
+    ask(page, "what medicine is used")
+    expect(page.get_by_role("status")).to_have_text("Reconnecting…")
+    expect(last_bot(page)).to_contain_text(answer("utter_faq/medication"))
+    expect(page.locator(".ionto-status")).to_be_empty()

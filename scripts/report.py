@@ -1,0 +1,166 @@
+"""What patients asked that the assistant could not answer, for staff (`make report`).
+
+    python scripts/report.py [--from 2026-11-01] [--to 2026-11-30] [--db var/conversations.db] [--out var/reports]
+
+Reads the conversation store and writes a Markdown summary and a CSV:
+1. urgent and crisis escalations, counted, first, so staff can follow up;
+2. messages that ended out of scope, not understood, in "Did you mean...?" or
+   were answered with low confidence, grouped by the nearest existing
+   question (a suggestion of where a new phrasing might belong);
+3. answers patients marked as not helpful.
+Conversations appear only by their random id; nothing else about the patient
+is read or written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sqlite3
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.nlu_scoring import load_examples  # noqa: E402
+
+UNANSWERED = {"out_of_scope": "out of scope", "nlu_fallback": "not understood", "did_you_mean": "did you mean"}
+ESCALATIONS = ("urgent", "crisis")
+LOW_CONFIDENCE = 0.8
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str
+    when: str
+    conversation: str
+    message: str
+    outcome: str
+    suggestion: str
+
+
+class NearestQuestion:
+    """The existing FAQ question whose training examples are closest to a message."""
+
+    def __init__(self) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        pairs = [p for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for p in load_examples(path)]
+        pairs = [(text, label) for text, label in pairs if label.startswith("faq/")]
+        self.labels = [label for _, label in pairs]
+        self.vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True)
+        self.matrix = self.vectorizer.fit_transform([text for text, _ in pairs])
+
+    def __call__(self, message: str) -> str:
+        scores = (self.matrix @ self.vectorizer.transform([message]).T).toarray().ravel()
+        return self.labels[int(scores.argmax())] if scores.max() > 0 else ""
+
+
+def events(db: Path, start: datetime, end: datetime):
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        yield from connection.execute(
+            "SELECT sender_id, type_name, timestamp, data FROM events "
+            "WHERE timestamp >= ? AND timestamp < ? ORDER BY sender_id, id",
+            (start.timestamp(), end.timestamp()),
+        )
+
+
+def collect(db: Path, start: datetime, end: datetime) -> list[Row]:
+    nearest = NearestQuestion()
+    rows: list[Row] = []
+    last_answer: dict[str, str] = {}
+    for sender, kind, timestamp, raw in events(db, start, end):
+        event = json.loads(raw)
+        when = datetime.fromtimestamp(timestamp, timezone.utc).strftime("%Y-%m-%d %H:%M")
+        if kind == "bot":
+            last_answer[sender] = (event.get("metadata") or {}).get("utter_action") or ""
+            continue
+        if kind != "user" or not event.get("text") or event["text"].startswith("/greet"):
+            continue
+        parse = event.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name") or ""
+        text = event["text"]
+        if intent in ESCALATIONS:
+            rows.append(Row("escalation", when, sender, text, intent, ""))
+        elif intent == "feedback":
+            helpful = next((e["value"] for e in parse.get("entities", []) if e.get("entity") == "helpful"), "")
+            if helpful == "no":
+                rows.append(Row("not helpful", when, sender, "", last_answer.get(sender, ""), ""))
+        elif intent in UNANSWERED and not text.startswith("/"):
+            rows.append(Row("unanswered", when, sender, text, UNANSWERED[intent], nearest(text)))
+        elif intent == "faq":
+            selected = ((parse.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+            if min((parse.get("intent") or {}).get("confidence", 1), selected.get("confidence", 1)) < LOW_CONFIDENCE:
+                rows.append(
+                    Row(
+                        "unanswered",
+                        when,
+                        sender,
+                        text,
+                        "low confidence answer",
+                        selected.get("intent_response_key", ""),
+                    )
+                )
+    return rows
+
+
+def markdown(rows: list[Row], start: date, end: date) -> str:
+    lines = [f"# What patients asked: {start} to {end}", ""]
+    escalations = [r for r in rows if r.section == "escalation"]
+    counts = Counter(r.outcome for r in escalations)
+    lines += ["## Urgent and crisis escalations (follow these up first)", ""]
+    lines += [f"- {kind}: {counts.get(kind, 0)}" for kind in ESCALATIONS]
+    lines += ["", "| when (UTC) | conversation | kind | message |", "|---|---|---|---|"]
+    lines += [f"| {r.when} | {r.conversation[:8]} | {r.outcome} | {_cell(r.message)} |" for r in escalations]
+    unanswered = [r for r in rows if r.section == "unanswered"]
+    lines += ["", f"## Questions the assistant could not answer well ({len(unanswered)})", ""]
+    by_topic: dict[str, Counter] = defaultdict(Counter)
+    for row in unanswered:
+        by_topic[row.suggestion or "(no close question)"][(row.message.lower().strip(), row.outcome)] += 1
+    for topic, messages in sorted(by_topic.items(), key=lambda item: -sum(item[1].values())):
+        lines += [f"### Nearest existing question: {topic} ({sum(messages.values())})", ""]
+        lines += [f'- {count} × "{_cell(text)}" ({outcome})' for (text, outcome), count in messages.most_common()]
+        lines.append("")
+    not_helpful = Counter(r.outcome for r in rows if r.section == "not helpful")
+    lines += ["## Answers marked not helpful", ""]
+    lines += [f"- {answer or '(unknown answer)'}: {count}" for answer, count in not_helpful.most_common()] or ["- none"]
+    return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def write(rows: list[Row], start: date, end: date, out: Path) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    md_path, csv_path = out / f"report-{start}-{end}.md", out / f"report-{start}-{end}.csv"
+    md_path.write_text(markdown(rows, start, end), encoding="utf-8")
+    with csv_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["section", "when_utc", "conversation", "message", "outcome", "nearest_question"])
+        writer.writerows([r.section, r.when, r.conversation, r.message, r.outcome, r.suggestion] for r in rows)
+    return md_path, csv_path
+
+
+def main() -> None:
+    today = date.today()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="start", type=date.fromisoformat, default=today - timedelta(days=30))
+    parser.add_argument("--to", dest="end", type=date.fromisoformat, default=today)
+    parser.add_argument("--db", type=Path, default=ROOT / "var" / "conversations.db")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "reports")
+    args = parser.parse_args()
+    start = datetime.combine(args.start, datetime.min.time(), timezone.utc)
+    end = datetime.combine(args.end + timedelta(days=1), datetime.min.time(), timezone.utc)
+    rows = collect(args.db, start, end) if args.db.exists() else []
+    for path in write(rows, args.start, args.end, args.out):
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
