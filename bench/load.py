@@ -1,0 +1,91 @@
+"""Latency, throughput and footprint of the running assistant over HTTP, as a website uses it.
+
+    python -m bench.load [--seconds 30] [--users 1 10 50]
+
+Starts the servers with scripts/run.sh (the time to the first answer is the
+cold start), runs Locust headless (its own environment, .venv-bench, because
+its gevent does not belong in Rasa's) at each number of concurrent patients,
+reads each process's peak memory (VmHWM), stops the servers. Writes
+var/bench/load.json; bench/report.py turns it into RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+LOCUST = ROOT / ".venv-bench" / "bin" / "locust"
+RASA_URL = "http://127.0.0.1:5005"
+
+
+def peak_rss_mb(pattern: str) -> float | None:
+    pids = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    peaks = []
+    for pid in pids:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM")]
+    return round(max(peaks), 0) if peaks else None
+
+
+def run_locust(users: int, seconds: int) -> dict:
+    prefix = OUT / f"locust_{users}"
+    subprocess.run(
+        [str(LOCUST), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless", "-u", str(users), "-r", str(users),
+         "-t", f"{seconds}s", "--host", RASA_URL, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+        cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    with open(f"{prefix}_stats.csv") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+    return {
+        "concurrent_conversations": users,
+        "requests": int(row["Request Count"]),
+        "errors": int(row["Failure Count"]),
+        "messages_per_second": round(float(row["Requests/s"]), 1),
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+        "p99_ms": float(row["99%"]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--users", type=int, nargs="+", default=[1, 10, 50])
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
+    started = time.monotonic()
+    servers = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        subprocess.run(
+            [sys.executable, str(ROOT / "scripts" / "wait_ready.py"), RASA_URL, "--timeout", "300"], check=True
+        )
+        results = {"cold_start_to_first_answer_seconds": round(time.monotonic() - started, 1), "load": []}
+        for users in args.users:
+            results["load"].append(run_locust(users, args.seconds))
+        results["peak_rss_mb"] = {
+            "rasa server": peak_rss_mb("rasa run --endpoints"),
+            "action server": peak_rss_mb("rasa_sdk --actions"),
+        }
+    finally:
+        os.killpg(servers.pid, signal.SIGTERM)
+        servers.wait(timeout=60)
+    (OUT / "load.json").write_text(json.dumps(results, indent=2))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()

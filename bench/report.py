@@ -1,0 +1,157 @@
+"""Writes bench/RESULTS.md and bench/latency.png from the measurements in var/bench/.
+
+python -m bench.report
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "var" / "bench"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PLOT = ROOT / "bench" / "latency.png"
+TARGETS = "at 10 concurrent: >= 45 msg/s and p95 < 350 ms; 0 errors at 50; full training < 3 min; "
+TARGETS += "content-only retrain < 60 s; Rasa server < 1.2 GB RSS; first answer < 30 s after start"
+
+
+def read(name: str) -> dict:
+    path = DATA / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def machine() -> str:
+    memory_kb = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    return f"{os.cpu_count()} cores ({cpu}), {memory_kb / 1024 / 1024:.0f} GiB memory, {platform.platform()}"
+
+
+def quality_table(quality: dict) -> list[str]:
+    lines = [
+        "| contender | held-out accuracy | FAQ answer accuracy | off-topic answered with leaflet content (bluff rate) "
+        "| urgent messages missed |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in quality.items():
+        lines.append(
+            f"| {name} | {r['accuracy']:.1%} | {r['faq_answer_accuracy']:.1%} | {r['bluff_rate']:.1%} "
+            f"| {r['urgent_missed']} |"
+        )
+    lines += ["", "Per group (right path / messages):", ""]
+    groups = sorted({g for r in quality.values() for g in r["per_group"]})
+    lines += ["| contender | " + " | ".join(groups) + " |", "|---" * (len(groups) + 1) + "|"]
+    lines += [
+        f"| {name} | " + " | ".join(r["per_group"].get(g, "") for g in groups) + " |" for name, r in quality.items()
+    ]
+    return lines
+
+
+def load_table(load: dict) -> list[str]:
+    lines = [
+        "| concurrent conversations | messages | errors | msg/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in load.get("load", []):
+        lines.append(
+            f"| {r['concurrent_conversations']} | {r['requests']} | {r['errors']} | {r['messages_per_second']} "
+            f"| {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} |"
+        )
+    return lines
+
+
+def plot(load: dict) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    rows = load.get("load", [])
+    if not rows:
+        return
+    users = [r["concurrent_conversations"] for r in rows]
+    figure, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
+    for key in ("p50_ms", "p95_ms", "p99_ms"):
+        left.plot(users, [r[key] for r in rows], marker="o", label=key.replace("_ms", ""))
+    left.set(xlabel="concurrent conversations", ylabel="reply time (ms)", title="Latency over HTTP")
+    left.legend()
+    right.bar([str(u) for u in users], [r["messages_per_second"] for r in rows])
+    right.set(xlabel="concurrent conversations", ylabel="messages per second", title="Throughput")
+    figure.tight_layout()
+    figure.savefig(PLOT, dpi=100)
+
+
+def main() -> None:
+    quality, load, training, publish = read("quality"), read("load"), read("training"), read("publish")
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC at commit {commit.strip()} on {machine()}.",
+        "Load generator on the same machine. Reproduce with `make test && make bench`.",
+        "",
+        f"Targets: {TARGETS}.",
+        "",
+        "## 1. Answer quality (tests/nlu_holdout.yml, same training data for every contender)",
+        "",
+        *quality_table(quality),
+        "",
+        "## 2. Latency and throughput over HTTP (REST webhook, Locust, conversations with the flare-up form)",
+        "",
+        *load_table(load),
+        "",
+        "![latency and throughput](latency.png)",
+        "",
+        "## 3. Training",
+        "",
+        f"- full `rasa train` (empty cache): {training.get('full_train_seconds', '?')} s",
+        f"- content-only retrain (`make train` after an answer's wording changed): "
+        f"{training.get('content_only_train_seconds', '?')} s",
+        "",
+        "## 4. Footprint",
+        "",
+        f"- peak RSS: Rasa server {load.get('peak_rss_mb', {}).get('rasa server', '?')} MB, "
+        f"action server {load.get('peak_rss_mb', {}).get('action server', '?')} MB",
+        f"- cold start to first answer: {load.get('cold_start_to_first_answer_seconds', '?')} s",
+        "",
+        "## 5. How",
+        "",
+        "`make bench` runs: `python -m bench.training` (full train with an empty cache, then a wording-only",
+        "retrain), `python -m bench.quality` (trains Rasa's default pipeline into var/bench/),",
+        "`python -m bench.load` (servers via scripts/run.sh, Locust headless 30 s at 1, 10 and 50 users),",
+        "`python -m bench.report` (this file). Publishing latency: `python -m bench.publish_latency`.",
+    ]
+    if publish:
+        lines += [
+            "",
+            "## Publishing an edit (bench/publish_latency.py)",
+            "",
+            "```json",
+            json.dumps(publish, indent=2),
+            "```",
+        ]
+    plot(load)
+    RESULTS.write_text("\n".join(lines) + "\n")
+    print(f"wrote {RESULTS.relative_to(ROOT)} and {PLOT.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
