@@ -50,7 +50,9 @@ def predicted_label(parse_data: dict) -> str:
     intent = (parse_data.get("intent") or {}).get("name") or "nlu_fallback"
     if intent != "faq":
         return intent
-    selected = (parse_data.get("response_selector") or {}).get("faq", {}).get("response", {})
+    selectors = parse_data.get("response_selector") or {}
+    # A ResponseSelector without `retrieval_intent` (Rasa's default config) reports under "default".
+    selected = (selectors.get("faq") or selectors.get("default") or {}).get("response", {})
     return selected.get("intent_response_key") or "faq/?"
 
 
