@@ -30,6 +30,20 @@ def without_vectors(config: dict) -> dict:
     return variant
 
 
+def with_vectors(config: dict) -> dict:
+    """config.yml with spaCy's vectors as dense features after the tokenizer (if it has none)."""
+    if any(c["name"] == "SpacyFeaturizer" for c in config["pipeline"]):
+        return config
+    variant = dict(config)
+    at = next(i for i, c in enumerate(config["pipeline"]) if c["name"] == "SpacyTokenizer") + 1
+    variant["pipeline"] = [
+        *config["pipeline"][:at],
+        {"name": "SpacyFeaturizer", "pooling": "mean"},
+        *config["pipeline"][at:],
+    ]
+    return variant
+
+
 def train(name: str, config: dict) -> tuple[Path, float]:
     OUT.mkdir(parents=True, exist_ok=True)
     config_path = OUT / f"config_{name}.yml"
@@ -51,7 +65,10 @@ def main() -> None:
     args = parser.parse_args()
     config = yaml.safe_load((ROOT / "config.yml").read_text())
     results = {}
-    for name, variant in (("with_spacy_vectors", config), ("without_spacy_vectors", without_vectors(config))):
+    for name, variant in (
+        ("with_spacy_vectors", with_vectors(config)),
+        ("without_spacy_vectors", without_vectors(config)),
+    ):
         model, seconds = train(name, variant)
         parse = agent_parser(model)
         results[name] = {"nlu_training_seconds": round(seconds)}
