@@ -20,13 +20,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.settings import load_clinic  # noqa: E402
+from actions.settings import CONTENT_DIR, parse_clinic, read_yaml  # noqa: E402
 
 
 class WebHandler(SimpleHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         if self.path.split("?")[0] == "/clinic.json":
-            clinic = load_clinic()
+            # Read on each request, so a staff edit of content/clinic.yml shows at once.
+            clinic = parse_clinic(read_yaml(CONTENT_DIR / "clinic.yml"))
             body = json.dumps({"name": clinic.name, "phone": clinic.phone, "emergency_number": clinic.emergency_number})
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
