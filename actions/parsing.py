@@ -277,7 +277,6 @@ def treatment_count(text: str, entity_texts: Iterable[str] = (), course_treatmen
     text = _clean(text)
     if re.search(WHOLE_COURSE, text):
         return course_treatments
-    candidates = [_count_from(t) for t in entity_texts]
     near_treatment = re.search(
         r"\b(\d{1,2}|"
         + _alternation([*NUMBER_WORDS, *ORDINAL_WORDS])
@@ -293,9 +292,9 @@ def treatment_count(text: str, entity_texts: Iterable[str] = (), course_treatmen
     ordinal = re.search(_ORDINAL_DIGITS, text)
     if ordinal:
         return int(ordinal.group(1))
-    candidates = [c for c in candidates if c is not None]
-    if candidates:
-        return candidates[0]
+    from_ner = next((n for n in map(_count_from, entity_texts) if n is not None), None)
+    if from_ner is not None:
+        return from_ner
     plain = re.search(r"\b(\d{1,2}|" + _alternation(SCORE_WORDS[1:]) + r")\b", text)
     return _count_from(plain.group(1)) if plain else None
 

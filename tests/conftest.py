@@ -10,8 +10,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+def answer(name: str) -> str:
+    """The first words of a response in domain.yml, enough to recognise it in a reply."""
+    return " ".join(DOMAIN["responses"][name][0]["text"].split()[:6])
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,12 @@
 
 import re
 
-import yaml
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import SCREENSHOTS
-from tests.conftest import ROOT
+from tests.conftest import ROOT, answer
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-
-
-def answer(name: str) -> str:
-    return " ".join(DOMAIN["responses"][name][0]["text"].split()[:6])
 
 
 def open_chat(page: Page) -> None:

@@ -2,18 +2,10 @@
 
 import urllib.request
 
-import yaml
-
 from actions.settings import load_clinic
-from tests.conftest import ROOT
+from tests.conftest import answer
 
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 CLINIC = load_clinic()
-
-
-def answer(name: str) -> str:
-    """The first words of a response, enough to recognise it."""
-    return " ".join(DOMAIN["responses"][name][0]["text"].split()[:6])
 
 
 def test_greeting_offers_questions_as_buttons(patient):
