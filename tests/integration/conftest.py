@@ -3,10 +3,36 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 import uuid
+from dataclasses import dataclass
 
 import pytest
+
+
+@dataclass
+class Reply:
+    status: int
+    body: object
+    headers: dict[str, str]
+
+
+def post(base_url: str, body: bytes, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
+    """POST raw bytes to the webhook; any HTTP status comes back as a Reply rather than an exception."""
+    request = urllib.request.Request(
+        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json", **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return Reply(response.status, json.load(response), dict(response.headers))
+    except urllib.error.HTTPError as error:
+        raw = error.read()
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            parsed = raw.decode("utf-8", "replace")
+        return Reply(error.code, parsed, dict(error.headers))
 
 
 class Patient:

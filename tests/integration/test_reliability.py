@@ -1,0 +1,68 @@
+"""Nothing lost: the Rasa server killed mid-form, the action server hanging.
+
+These tests hurt the shared servers on purpose, and leave them working:
+scripts/run.sh starts a killed server again, and a stopped one is resumed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from urllib.parse import urlparse
+
+from actions.settings import load_clinic
+from tests.conftest import ROOT, answer
+from tests.integration.conftest import post
+
+
+def pid_of(pattern: str) -> int:
+    found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    assert len(found) == 1, f"expected one process matching {pattern!r}, found {found}"
+    return int(found[0])
+
+
+def say(base_url: str, sender: str, text: str, timeout: float = 30) -> str:
+    reply = post(base_url, json.dumps({"sender": sender, "message": text}).encode(), timeout=timeout)
+    assert reply.status == 200, reply
+    return " ".join(m.get("text", "") for m in reply.body)
+
+
+def test_killed_mid_form_the_patient_carries_on_where_they_were(servers) -> None:
+    port = urlparse(servers.rasa_url).port
+    patient = uuid.uuid4().hex
+    assert answer("utter_ask_flare_warning_signs") in say(servers.rasa_url, patient, "my arm hurts since the treatment")
+    assert answer("utter_ask_flare_hours") in say(servers.rasa_url, patient, "/deny")
+
+    os.kill(pid_of(f"rasa run --endpoints.*--port {port}"), signal.SIGKILL)
+    killed = time.monotonic()
+    ready = [sys.executable, str(ROOT / "scripts" / "wait_ready.py"), servers.rasa_url, "--timeout", "180"]
+    assert subprocess.run(ready).returncode == 0
+    print(f"answering again {time.monotonic() - killed:.1f} s after kill -9")
+
+    assert answer("utter_ask_flare_severity") in say(servers.rasa_url, patient, "yesterday")
+    assert answer("utter_flare_reassure") in say(servers.rasa_url, patient, '/inform{"pain_level": "mild"}')
+
+
+def test_a_hanging_action_server_gets_the_patient_a_way_to_the_clinic_within_10_seconds(servers) -> None:
+    action_server = pid_of("rasa_sdk --actions")
+    os.kill(action_server, signal.SIGSTOP)  # accepts connections, never answers: the worst kind of slow
+    try:
+        started = time.monotonic()
+        said = say(servers.rasa_url, uuid.uuid4().hex, "my knee is really sore since my session", timeout=30)
+        waited = time.monotonic() - started
+    finally:
+        os.kill(action_server, signal.SIGCONT)
+    print(f"reply after {waited:.1f} s with the action server stopped")
+    assert waited < 10
+    assert load_clinic().phone in said
+    assert "can't do that right now" in said
+
+    # Back to normal once the action server answers again.
+    assert answer("utter_ask_flare_warning_signs") in say(
+        servers.rasa_url, uuid.uuid4().hex, "my arm hurts since the treatment"
+    )
