@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: FORCE setup train run test check lint unit stories conversations browser-setup browser holdout bench-setup bench report purge audit lock clean
+.PHONY: FORCE setup train run run-cluster cluster test check lint unit stories conversations browser-setup browser holdout bench-setup bench report purge audit lock clean
 
 setup: $(VENV)/.installed  ## create .venv with the locked dependencies (only when missing or out of date)
 $(VENV)/.installed: requirements/requirements.txt requirements/constraints.txt
@@ -41,6 +41,10 @@ $(MODEL): $(VENV)/.installed $(INPUTS_FINGERPRINT)
 run: train  ## start the action server and the Rasa server; Ctrl-C stops them
 	scripts/run.sh
 
+run-cluster: train  ## instead of make run: nginx on :5005, two Rasa servers, PostgreSQL, Redis (docs/SCALING.md)
+	scripts/cluster_setup.sh
+	scripts/run_cluster.sh
+
 check: setup  ## the staff's safety net: answers, examples and clinic details, then rasa data validate
 	$(BIN)/python scripts/check_content.py
 	$(BIN)/python scripts/validate_data.py
@@ -65,10 +69,13 @@ browser: train browser-setup  ## the chat page in headless chromium: answers, bu
 conversations: train  ## whole conversations through the real servers' REST webhook
 	$(BIN)/pytest tests/integration
 
+cluster: train  ## the cluster's tests: servers alternating, simultaneous messages, kill -9, restarts
+	$(BIN)/pytest tests/cluster
+
 holdout: train  ## the held-out gate: answer accuracy >= 90%, no urgent message missed
 	$(BIN)/pytest tests/test_holdout.py
 
-test: setup train lint check unit stories conversations browser holdout  ## everything CI runs
+test: setup train lint check unit stories conversations browser holdout cluster  ## everything CI runs
 
 bench-setup:  ## Locust in its own environment, .venv-bench
 	@test -x .venv-bench/bin/locust || { $(PYTHON_3_10) -m venv .venv-bench && .venv-bench/bin/pip install --quiet -r bench/requirements.txt; }

@@ -9,10 +9,12 @@ reads each process's peak memory (VmHWM), stops the servers. Each simulated
 patient sends its next message as soon as it has the reply (no think time),
 as in the stock-assistant figures the targets come from.
 
-First the same is done once at 10 patients with Rasa as shipped
+Then the same is done once at 10 patients with Rasa as shipped
 (CLINIC_STOCK_RASA=1: components/server_fixes.py and the spaCy and SQLite
 tuning left out, same trained model), so the fixes show as a before/after
-pair measured in one run. Writes var/bench/load.json; bench/report.py turns
+pair measured in one run, and at 10 and 50 patients on the cluster
+(scripts/run_cluster.sh: nginx, two Rasa servers, PostgreSQL, Redis) for the
+one-server/two-server comparison. Writes var/bench/load.json; bench/report.py turns
 it into RESULTS.md.
 """
 
@@ -68,7 +70,7 @@ def run_locust(users: int, seconds: int, label: str = "") -> dict:
     }
 
 
-def measure(users: list[int], seconds: int, stock_rasa: bool) -> dict:
+def measure(users: list[int], seconds: int, stock_rasa: bool = False, cluster: bool = False) -> dict:
     """Start the servers, load them at each number of patients, read their memory, stop them."""
     env = {
         **os.environ, "RASA_TELEMETRY_ENABLED": "false", "CLINIC_STOCK_RASA": "1" if stock_rasa else "0",
@@ -77,7 +79,8 @@ def measure(users: list[int], seconds: int, stock_rasa: bool) -> dict:
         "CLINIC_RATE_LIMIT_PER_CONVERSATION": "off", "CLINIC_RATE_LIMIT_PER_ADDRESS": "off",
     }  # fmt: skip
     started = time.monotonic()
-    servers = subprocess.Popen([str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, start_new_session=True,
+    script = ROOT / "scripts" / ("run_cluster.sh" if cluster else "run.sh")
+    servers = subprocess.Popen([str(script)], cwd=ROOT, env=env, start_new_session=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
         subprocess.run(
@@ -85,7 +88,8 @@ def measure(users: list[int], seconds: int, stock_rasa: bool) -> dict:
         )
         results = {"cold_start_to_first_answer_seconds": round(time.monotonic() - started, 1), "load": []}
         for count in users:
-            results["load"].append(run_locust(count, seconds, "_stock" if stock_rasa else ""))
+            label = "_stock" if stock_rasa else "_cluster" if cluster else ""
+            results["load"].append(run_locust(count, seconds, label))
         results["peak_rss_mb"] = {
             "rasa server": peak_rss_mb("rasa run --endpoints"),
             "action server": peak_rss_mb("rasa_sdk --actions"),
@@ -104,6 +108,9 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = measure(args.users, args.seconds, stock_rasa=False)
     results["before"] = measure([10], args.seconds, stock_rasa=True)
+    # nginx in front of two Rasa servers sharing PostgreSQL and Redis (scripts/run_cluster.sh).
+    subprocess.run([str(ROOT / "scripts" / "cluster_setup.sh")], check=True)
+    results["cluster"] = measure([10, 50], args.seconds, cluster=True)
     (OUT / "load.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))
 

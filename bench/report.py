@@ -113,6 +113,45 @@ def before_after_table(load: dict) -> list[str]:
     ]
 
 
+def cluster_table(load: dict) -> list[str]:
+    cluster = load.get("cluster")
+    if not cluster:
+        return []
+    one = {r["concurrent_conversations"]: r for r in load.get("load", [])}
+    two = {r["concurrent_conversations"]: r for r in cluster["load"]}
+    gain = two[10]["messages_per_second"] / one[10]["messages_per_second"] if 10 in one and 10 in two else 0.0
+    lines = [
+        "## 2b. One server against two (scripts/run_cluster.sh: nginx round-robin, PostgreSQL, Redis locks)",
+        "",
+        "| concurrent conversations | setup | msg/s | p50 ms | p95 ms | p99 ms | errors |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in cluster["load"]:
+        users = r["concurrent_conversations"]
+        if users in one:
+            o = one[users]
+            lines.append(
+                f"| {users} | one server, SQLite | {o['messages_per_second']} | {o['p50_ms']:.0f} | {o['p95_ms']:.0f} "
+                f"| {o['p99_ms']:.0f} | {o['errors']} |"
+            )
+        lines.append(
+            f"| {users} | two servers, nginx, PostgreSQL, Redis | {r['messages_per_second']} | {r['p50_ms']:.0f} "
+            f"| {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | {r['errors']} |"
+        )
+    lines += [
+        "",
+        f"Peak RSS per Rasa server in the cluster: {cluster['peak_rss_mb']['rasa server']} MB.",
+        "",
+        f"At 10 conversations two servers give {gain:.1f} times the messages per second of one. One Rasa server "
+        "cannot use more than one core (its event loop is single-threaded), so the second server puts the "
+        "second core to work; it cannot double, because that core also runs both action servers, PostgreSQL, "
+        "Redis, nginx and the load generator. Beyond the cores there are, more servers add nothing; what the "
+        "cluster buys past that is failover (a killed server costs no conversation: tests/cluster/) and room "
+        "to grow onto more machines (docs/SCALING.md).",
+    ]
+    return lines
+
+
 def plot(load: dict) -> None:
     import matplotlib
 
@@ -158,6 +197,8 @@ def main() -> None:
         "![latency and throughput](latency.png)",
         "",
         *before_after_table(load),
+        "",
+        *cluster_table(load),
         "",
         "## 3. Training",
         "",

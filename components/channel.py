@@ -17,8 +17,9 @@ and same JSON as Rasa's REST channel (POST /webhooks/rest/webhook with
 - A conversation or a network address sending too fast gets 429 with
   Retry-After (components/rate_limit.py; limits in credentials.yml, or the
   CLINIC_RATE_LIMIT_PER_CONVERSATION / _PER_ADDRESS variables, "off" for
-  load tests). Addresses on this machine are not limited unless a proxy in
-  front says whose request it is (SANIC_PROXIES_COUNT, see README).
+  load tests). This machine's own (loopback) addresses are not limited by
+  address; behind a proxy, SANIC_PROXIES_COUNT=1 makes the patient's
+  forwarded address count (docs/SECURITY.md).
 - At most `max_concurrent` messages are worked on at once; the others wait
   their turn in arrival order (see bench/RESULTS.md: interleaving many
   messages on Rasa's single event loop made the replies that wait for the
@@ -102,6 +103,14 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str]:
     return sender, clean_text(message)
 
 
+def is_loopback(address: str) -> bool:
+    """True for this machine's own addresses (monitoring, load tests), which the address limit leaves alone."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
 def offered_payloads(events: list[Any]) -> set[str]:
     """Payloads of the buttons in the assistant's messages since the patient last wrote."""
     payloads: set[str] = set()
@@ -137,7 +146,7 @@ class ClinicRestInput(RestInput):
         rate_limit_per_address: str = "300/60",
     ) -> None:
         self.max_message_chars = int(max_message_chars)
-        self.max_concurrent = int(max_concurrent)
+        self.max_concurrent = int(os.environ.get("CLINIC_MAX_CONCURRENT") or max_concurrent)
         self.per_conversation = RateLimiter.parse(
             os.environ.get("CLINIC_RATE_LIMIT_PER_CONVERSATION", rate_limit_per_conversation)
         )
@@ -147,10 +156,9 @@ class ClinicRestInput(RestInput):
     def _retry_after(self, request: Request, sender: str) -> float:
         """Seconds this message must wait under the rate limits (0: it may go now)."""
         waits = [self.per_conversation.retry_after(sender)] if self.per_conversation else []
-        address = request.remote_addr  # set only when a trusted proxy forwarded the client's address
-        if not address and not ipaddress.ip_address(request.ip or "0.0.0.0").is_loopback:
-            address = request.ip
-        if self.per_address and address:
+        # remote_addr is the client's address as a trusted proxy forwarded it (SANIC_PROXIES_COUNT), else empty.
+        address = request.remote_addr or request.ip
+        if self.per_address and address and not is_loopback(address):
             waits.append(self.per_address.retry_after(address))
         return max(waits, default=0.0)
 
@@ -194,6 +202,11 @@ class ClinicRestInput(RestInput):
                 sender, text = parse_request(request.body, self.max_message_chars)
             except RequestError as error:
                 return response.json({"error": error.reason}, status=error.status)
+            agent = request.app.ctx.agent
+            if agent is None or not agent.is_ready():
+                # No model loaded yet: a load balancer tries another server, the widget tries again.
+                return response.json({"error": "Starting up: try again in a moment."}, status=503,
+                                     headers={"Retry-After": "2"})  # fmt: skip
             wait = self._retry_after(request, sender)
             if wait:
                 return response.json(

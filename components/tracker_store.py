@@ -18,8 +18,9 @@ import os
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 import yaml
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -65,7 +66,7 @@ def _tune_sqlite(connection: Any, _record: Any) -> None:
 
 
 class ClinicTrackerStore(SQLTrackerStore):
-    """Rasa's SQLTrackerStore with SQLite in write-ahead-log mode."""
+    """Rasa's SQLTrackerStore with SQLite in write-ahead-log mode, and checked connections to PostgreSQL."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if os.environ.get(URL_VARIABLE):
@@ -74,3 +75,10 @@ class ClinicTrackerStore(SQLTrackerStore):
         if self.engine.dialect.name == "sqlite" and server_fixes.enabled():
             event.listen(self.engine, "connect", _tune_sqlite)
             self.engine.dispose()  # connections opened before the listener was added are not reused
+        elif self.engine.dialect.name != "sqlite":
+            # Rasa's engine hands out pooled connections unchecked: after a database restart the
+            # first request on each dead connection would fail. pool_pre_ping tests each one first.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

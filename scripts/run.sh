@@ -29,25 +29,10 @@ stop() {
 }
 trap stop INT TERM EXIT
 
-# Runs a server and starts it again whenever it stops (a crash, the out-of-memory killer):
-# conversations are in var/conversations.db, so a patient carries on where they were
-# (tests/integration/test_reliability.py). Its log gets a line at each restart.
-supervise() {
-  local log=$1
-  shift
-  (
-    child=""
-    trap 'kill "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' TERM
-    while true; do
-      "$@" >>"$log" 2>&1 &
-      child=$!
-      wait "$child" || true
-      echo "$(date -u +%FT%TZ) stopped; starting it again" >>"$log"
-      sleep 1
-    done
-  ) &
-  pids+=($!)
-}
+# Servers that die are started again (scripts/supervise.sh): conversations are in
+# var/conversations.db, so a patient carries on where they were (tests/integration/test_reliability.py).
+# shellcheck source=scripts/supervise.sh
+source scripts/supervise.sh
 
 # The action server binds 0.0.0.0 unless told otherwise: keep it on this machine.
 SANIC_HOST="$BIND_ADDRESS" supervise var/log/actions.log \

@@ -15,6 +15,8 @@ import time
 import urllib.request
 import uuid
 
+PROBLEM_REPLY_START = "Sorry, I can't answer right now."
+
 
 def answers(base_url: str) -> bool:
     body = json.dumps({"sender": f"readiness-{uuid.uuid4().hex}", "message": "hello"}).encode()
@@ -23,9 +25,11 @@ def answers(base_url: str) -> bool:
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return bool(json.load(response))
+            replies = json.load(response)
     except (OSError, ValueError):
         return False
+    # The webhook's own apology (components/channel.py) means Rasa failed, not that it is ready.
+    return bool(replies) and not any(r.get("text", "").startswith(PROBLEM_REPLY_START) for r in replies)
 
 
 def main() -> int:

@@ -19,6 +19,8 @@ from actions.settings import load_clinic
 from tests.conftest import ROOT, answer
 from tests.integration.conftest import post
 
+ACTION_PORT = os.environ.get("ACTION_PORT", "5055")
+
 
 def pid_of(pattern: str) -> int:
     found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
@@ -49,7 +51,7 @@ def test_killed_mid_form_the_patient_carries_on_where_they_were(servers) -> None
 
 
 def test_a_hanging_action_server_gets_the_patient_a_way_to_the_clinic_within_10_seconds(servers) -> None:
-    action_server = pid_of("rasa_sdk --actions")
+    action_server = pid_of(f"rasa_sdk --actions actions --port {ACTION_PORT}")
     os.kill(action_server, signal.SIGSTOP)  # accepts connections, never answers: the worst kind of slow
     try:
         started = time.monotonic()

@@ -7,7 +7,7 @@ import json
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-from components.channel import RequestError, as_typed_text, clean_text, offered_payloads, parse_request
+from components.channel import RequestError, as_typed_text, clean_text, is_loopback, offered_payloads, parse_request
 
 LIMIT = 1000
 
@@ -82,3 +82,11 @@ def test_only_buttons_offered_since_the_patient_last_wrote_count() -> None:
 )
 def test_typed_payloads_become_words(typed: str, text: str) -> None:
     assert as_typed_text(typed) == text
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [("127.0.0.1", True), ("::1", True), ("127.5.5.5", True), ("203.0.113.9", False), ("not an address", False)],
+)
+def test_only_this_machines_addresses_are_loopback(address: str, loopback: bool) -> None:
+    assert is_loopback(address) is loopback
