@@ -1,6 +1,6 @@
 """How long a staff edit takes to reach patients, measured against the running servers.
 
-    python -m bench.publish_latency          (with `make run` running; or it starts the servers itself)
+    python -m bench.publish_latency          (with `make run` running)
 
 1. Answer wording: edit one answer in domain.yml, `make train`, and ask the
    question every 0.25 s until the running assistant gives the new words.
