@@ -113,21 +113,26 @@ class AtomicRedisLockStore(RedisLockStore):
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
 
     async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
-        def drop_others_expired(lock: TicketLock) -> TicketLock:
-            for waiting in list(lock.tickets):
-                if waiting.number == ticket:
-                    waiting.expires = max(waiting.expires, time.time() + wait_time_in_seconds + 1)  # still here
-                elif waiting.has_expired():
-                    lock.tickets.remove(waiting)  # its server died
+        def take_turn_or_wait(lock: TicketLock) -> TicketLock:
+            for other in list(lock.tickets):
+                if other.number != ticket and other.has_expired():
+                    lock.tickets.remove(other)  # its server died
+            for ours in lock.tickets:
+                if ours.number != ticket:
+                    continue
+                if lock.is_locked(ticket):
+                    ours.expires = max(ours.expires, time.time() + wait_time_in_seconds + 1)  # still waiting
+                else:
+                    # Our turn: the ticket now expires LOCK_LIFETIME after we start, not after we queued.
+                    ours.expires = time.time() + LOCK_LIFETIME
             return lock
 
         while True:
-            lock = self._change(conversation_id, drop_others_expired)
-            if lock is None or all(waiting.number != ticket for waiting in lock.tickets):
+            lock = self._change(conversation_id, take_turn_or_wait)
+            if lock is None or all(held.number != ticket for held in lock.tickets):
                 raise LockError(f"Lost the lock for conversation '{conversation_id}' (was Redis restarted?).")
             if not lock.is_locked(ticket):
-                # Our turn: from now on the ticket expires LOCK_LIFETIME after we start, not after we queued.
-                return self._change(conversation_id, lambda lock: _renew(lock, ticket)) or lock
+                return lock
             await asyncio.sleep(wait_time_in_seconds)
 
     def update_lock(self, conversation_id: str) -> None:
@@ -139,10 +144,3 @@ class AtomicRedisLockStore(RedisLockStore):
     def cleanup(self, conversation_id: str, ticket_number: int) -> None:
         # One transaction instead of Rasa's three steps (remove, check for waiters, delete).
         self._change(conversation_id, lambda lock: lock.remove_ticket_for(ticket_number), delete_when_empty=True)
-
-
-def _renew(lock: TicketLock, ticket: int) -> TicketLock:
-    for held in lock.tickets:
-        if held.number == ticket:
-            held.expires = time.time() + LOCK_LIFETIME
-    return lock

@@ -20,16 +20,7 @@ fi
 # The webhook refuses request bodies over 64 KB before reading them (Sanic's default is 100 MB).
 : "${WEBHOOK_MAX_BODY_BYTES:=65536}"
 mkdir -p var/log
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  echo "Stopping..."
-  kill "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
-}
-trap stop INT TERM EXIT
-
-# Servers that die are started again (scripts/supervise.sh): conversations are in
+# Servers that die are started again, and Ctrl-C stops them all (scripts/supervise.sh). Conversations are in
 # var/conversations.db, so a patient carries on where they were (tests/integration/test_reliability.py).
 # shellcheck source=scripts/supervise.sh
 source scripts/supervise.sh

@@ -23,17 +23,11 @@ VAR="$ROOT/var/cluster"
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 mkdir -p "$VAR"/{log,pg,redis,nginx/{body,proxy,fastcgi,uwsgi,scgi}} var/log
 
-pids=()
-stop() {
-  trap - INT TERM EXIT
-  echo "Stopping..."
-  kill "${pids[@]}" 2>/dev/null || true
-  wait "${pids[@]}" 2>/dev/null || true
-  as_postgres "$PG_BIN/pg_ctl" -D "$VAR/pg" -m fast stop >/dev/null 2>&1 || true
-}
-trap stop INT TERM EXIT
 # shellcheck source=scripts/supervise.sh
 source scripts/supervise.sh
+after_stop() {
+  as_postgres "$PG_BIN/pg_ctl" -D "$VAR/pg" -m fast stop >/dev/null 2>&1 || true
+}
 
 # PostgreSQL refuses to run as root: as root, it runs as the `postgres` user Debian's package creates.
 as_postgres() {

@@ -17,7 +17,6 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import ROOT
-from tests.integration.conftest import Reply, post
 
 NGINX_PORT = int(os.environ.get("RASA_PORT", "5005"))
 RASA_PORTS = [int(p) for p in os.environ.get("RASA_SERVER_PORTS", "5006 5007").split()]
@@ -37,14 +36,6 @@ class Cluster:
                 sa.text("SELECT data FROM events WHERE sender_id = :s ORDER BY id"), {"s": sender}
             )
             return [json.loads(data) for (data,) in rows]
-
-
-def say(url: str, sender: str, text: str, timeout: float = 30) -> Reply:
-    return post(url, json.dumps({"sender": sender, "message": text}).encode(), timeout=timeout)
-
-
-def text_of(reply: Reply) -> str:
-    return " ".join(m.get("text", "") for m in reply.body) if reply.status == 200 else f"HTTP {reply.status}"
 
 
 def new_sender() -> str:

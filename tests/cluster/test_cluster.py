@@ -9,17 +9,9 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.cluster.conftest import (
-    POSTGRES_PORT,
-    RASA_PORTS,
-    REDIS_PORT,
-    Cluster,
-    new_sender,
-    say,
-    text_of,
-    wait_ready,
-)
+from tests.cluster.conftest import POSTGRES_PORT, RASA_PORTS, REDIS_PORT, Cluster, new_sender, wait_ready
 from tests.conftest import ROOT, answer
+from tests.integration.conftest import say
 
 FLARE_UP = [
     ("my elbow has been aching since the session", "utter_ask_flare_warning_signs"),
@@ -44,7 +36,7 @@ def test_a_flare_up_form_alternating_between_servers_completes(cluster: Cluster)
     sender = new_sender()
     for turn, (text, response) in enumerate(FLARE_UP):
         server = cluster.server_urls[turn % 2]
-        assert answer(response) in text_of(say(server, sender, text)), (server, text)
+        assert answer(response) in say(server, sender, text).text, (server, text)
 
 
 def test_two_messages_sent_at_the_same_moment_to_two_servers_are_answered_in_order(cluster: Cluster) -> None:
@@ -71,8 +63,7 @@ def patient(cluster: Cluster, stop: threading.Event, results: list) -> None:
     while not stop.is_set():
         sender = new_sender()
         for text, response in [("hello", "utter_greet"), *FLARE_UP, ("does it hurt?", "utter_faq/does_it_hurt")]:
-            reply = say(cluster.nginx_url, sender, text)
-            said = text_of(reply)
+            said = say(cluster.nginx_url, sender, text).text
             results.append((answer(response) in said, sender, text, said[:80]))
             if stop.is_set():
                 break
@@ -121,7 +112,7 @@ def test_postgresql_restarted_while_idle_the_next_message_is_answered(cluster: C
              "-l", str(ROOT / "var" / "cluster" / "log" / "postgres.log")])  # fmt: skip
     for server in cluster.server_urls:  # both servers' pooled connections are dead now
         reply = say(server, sender, "does it hurt?")
-        assert reply.status == 200 and answer("utter_faq/does_it_hurt") in text_of(reply)
+        assert reply.status == 200 and answer("utter_faq/does_it_hurt") in reply.text
 
 
 def test_redis_restarted_while_idle_the_next_message_is_answered(cluster: Cluster) -> None:
@@ -132,4 +123,4 @@ def test_redis_restarted_while_idle_the_next_message_is_answered(cluster: Cluste
     time.sleep(2)
     for server in cluster.server_urls:
         reply = say(server, sender, "does it hurt?")
-        assert reply.status == 200 and answer("utter_faq/does_it_hurt") in text_of(reply)
+        assert reply.status == 200 and answer("utter_faq/does_it_hurt") in reply.text

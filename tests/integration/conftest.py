@@ -17,6 +17,13 @@ class Reply:
     body: object
     headers: dict[str, str]
 
+    @property
+    def text(self) -> str:
+        """The assistant's messages joined, or "HTTP <status>" for a refused request."""
+        if self.status != 200:
+            return f"HTTP {self.status}"
+        return " ".join(m.get("text", "") for m in self.body)
+
 
 def post(base_url: str, body: bytes, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
     """POST raw bytes to the webhook; any HTTP status comes back as a Reply rather than an exception."""
@@ -35,6 +42,11 @@ def post(base_url: str, body: bytes, headers: dict[str, str] | None = None, time
         return Reply(error.code, parsed, dict(error.headers))
 
 
+def say(base_url: str, sender: str, text: str, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
+    """One message from one conversation, as the web chat sends it."""
+    return post(base_url, json.dumps({"sender": sender, "message": text}).encode(), headers, timeout)
+
+
 class Patient:
     """One conversation through the REST webhook, as the website sends it."""
 
@@ -43,12 +55,9 @@ class Patient:
         self.sender = uuid.uuid4().hex
 
     def say(self, message: str) -> list[dict]:
-        body = json.dumps({"sender": self.sender, "message": message}).encode()
-        request = urllib.request.Request(
-            f"{self.base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return json.load(response)
+        reply = say(self.base_url, self.sender, message)
+        assert reply.status == 200, reply
+        return reply.body
 
     def text(self, message: str) -> str:
         return " ".join(m.get("text", "") for m in self.say(message))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -11,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from tests.conftest import ROOT, answer
-from tests.integration.conftest import post
+from tests.integration.conftest import say
 
 PATIENTS = 50
 FLARE_UP = [
@@ -45,13 +44,13 @@ def chat(base_url: str, messages: list[tuple[str, str]]) -> list[str]:
     sender = uuid.uuid4().hex
     problems = []
     for text, response in messages:
-        reply = post(base_url, json.dumps({"sender": sender, "message": text}).encode(), timeout=60)
+        reply = say(base_url, sender, text, timeout=60)
         if reply.status != 200:
             problems.append(f"{text!r}: HTTP {reply.status}")
             continue
         if any(m.get("recipient_id") != sender for m in reply.body):
             problems.append(f"{text!r}: a reply addressed to another conversation")
-        said = " ".join(m.get("text", "") for m in reply.body)
+        said = reply.text
         if answer(response) not in said:
             problems.append(f"{text!r}: expected {response}, got {said[:80]!r}")
     return problems

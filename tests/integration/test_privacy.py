@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 
 from tests.conftest import ROOT
-from tests.integration.conftest import post
+from tests.integration.conftest import say
 
 
 def test_message_text_is_not_written_to_any_log(servers) -> None:
@@ -21,8 +20,8 @@ def test_message_text_is_not_written_to_any_log(servers) -> None:
         "yesterday " + marker,
     ]
     for text in messages:
-        post(servers.rasa_url, json.dumps({"sender": sender, "message": text}).encode())
-    post(servers.rasa_url, json.dumps({"sender": sender, "message": marker * 100}).encode())  # refused: too long
+        say(servers.rasa_url, sender, text)
+    say(servers.rasa_url, sender, marker * 100)  # refused: too long
     logs = list((ROOT / "var" / "log").glob("*.log")) + [ROOT / "var" / "test-run.log"]
     leaked = [log.name for log in logs if log.exists() and marker in log.read_text(errors="replace")]
     assert leaked == []

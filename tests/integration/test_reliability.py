@@ -6,7 +6,6 @@ scripts/run.sh starts a killed server again, and a stopped one is resumed.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -17,7 +16,7 @@ from urllib.parse import urlparse
 
 from actions.settings import load_clinic
 from tests.conftest import ROOT, answer
-from tests.integration.conftest import post
+from tests.integration.conftest import say as say_to_webhook
 
 ACTION_PORT = os.environ.get("ACTION_PORT", "5055")
 
@@ -29,9 +28,9 @@ def pid_of(pattern: str) -> int:
 
 
 def say(base_url: str, sender: str, text: str, timeout: float = 30) -> str:
-    reply = post(base_url, json.dumps({"sender": sender, "message": text}).encode(), timeout=timeout)
+    reply = say_to_webhook(base_url, sender, text, timeout=timeout)
     assert reply.status == 200, reply
-    return " ".join(m.get("text", "") for m in reply.body)
+    return reply.text
 
 
 def test_killed_mid_form_the_patient_carries_on_where_they_were(servers) -> None:
