@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 MODEL := models/current.tar.gz
 # What the trained model is made from: a change here means retraining.
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml) components/answer_gate.py components/spacy_nlp.py components/stable_answers.py
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml data/nlu/*.yml rasa_addons/nlu/*.py) rasa_addons/patches/answer_words.py
 
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -34,30 +34,30 @@ $(INPUTS_FINGERPRINT): FORCE
 
 train: $(MODEL)  ## train into models/ when data, domain or config changed
 $(MODEL): $(VENV)/.installed $(INPUTS_FINGERPRINT)
-	$(BIN)/rasa train --fixed-model-name current --out models/.staging
+	$(BIN)/python -m rasa_addons train --fixed-model-name current --out models/.staging
 	@# a rename is atomic: the running server never fetches a half-written model
 	mv models/.staging/current.tar.gz $@
 
 run: train  ## start the action server and the Rasa server; Ctrl-C stops them
-	scripts/run.sh
+	deploy/run.sh
 
 run-cluster: train  ## instead of make run: nginx on :5005, two Rasa servers, PostgreSQL, Redis (docs/SCALING.md)
-	scripts/cluster_setup.sh
-	scripts/run_cluster.sh
+	deploy/cluster_setup.sh
+	deploy/run_cluster.sh
 
 check: setup  ## the staff's safety net: answers, examples and clinic details, then rasa data validate
-	$(BIN)/python scripts/check_content.py
-	$(BIN)/python scripts/validate_data.py
+	$(BIN)/python -m tools.check_content
+	$(BIN)/python -m tools.validate_data
 
 lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-unit: setup  ## unit tests: parsing, advice rules, actions, answer gate
+unit: setup  ## unit tests, one folder per package: clinic, rasa_addons, actions, nlu_eval, tools, deploy
 	$(BIN)/pytest tests/unit
 
 stories: train  ## end-to-end test conversations through NLU and the dialogue policies
-	$(BIN)/rasa test core --e2e --model $(MODEL) --stories tests/test_stories.yml --out var/results --fail-on-prediction-errors
+	$(BIN)/python -m rasa_addons test core --e2e --model $(MODEL) --stories tests/test_stories.yml --out var/results --fail-on-prediction-errors
 
 browser-setup:  ## Debian's chromium and axe-core for the browser tests (installs only what is missing)
 	@test -x /usr/bin/chromium || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
@@ -86,12 +86,12 @@ bench: train bench-setup  ## quality vs baselines, load, training, footprint -> 
 	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.report
 
-report:  ## what patients asked that the assistant could not answer: var/reports/*.md and *.csv (FROM=, TO= dates)
-	$(BIN)/python scripts/report.py $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
+report: setup  ## what patients asked that the assistant could not answer: var/reports/*.md and *.csv (FROM=, TO= dates)
+	$(BIN)/python -m tools.report $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO))
 
 purge: setup  ## delete conversations idle for DAYS days (make purge DAYS=30), or one (make purge CONVERSATION=<id>)
 	@test -n "$(DAYS)$(CONVERSATION)" || { echo "say which: make purge DAYS=30, or make purge CONVERSATION=<id>"; exit 2; }
-	$(BIN)/python scripts/purge.py $(if $(CONVERSATION),--conversation "$(CONVERSATION)",--days $(DAYS))
+	$(BIN)/python -m tools.purge $(if $(CONVERSATION),--conversation "$(CONVERSATION)",--days $(DAYS))
 
 audit:  ## known vulnerabilities in the locked dependencies (pip-audit; needs the internet; see docs/SECURITY.md)
 	@test -x .venv-audit/bin/pip-audit || { $(PYTHON_3_10) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit==2.7.3; }

@@ -3,7 +3,7 @@
 The form asks only what the patient has not said yet: how long ago the last
 treatment was, how bad the pain is, and whether there are warning signs.
 `choose_flare_advice` applies the leaflet's rules (thresholds from
-content/advice.yml); `ActionFlareAdvice` says it.
+content/advice.yml, read through clinic/content.py); `ActionFlareAdvice` says it.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing
-from actions.settings import FlareRules, load_advice_rules
+from clinic.content import FlareRules, load_advice_rules
 
 HOURS_SLOT = "flare_hours"
 SEVERITY_SLOT = "flare_severity"

@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import parsing
-from actions.settings import ProgressRules, load_advice_rules
+from clinic.content import ProgressRules, load_advice_rules
 
 
 def choose_progress_advice(treatments: int | None, partly_better: bool, rules: ProgressRules) -> str:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from tests.nlu_scoring import agent_parser, load_examples, score
+from nlu_eval.scoring import agent_parser, load_examples, score
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "compare"
@@ -50,7 +50,7 @@ def train(name: str, config: dict) -> tuple[Path, float]:
     config_path.write_text(yaml.safe_dump(config, sort_keys=False))
     started = time.monotonic()
     subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "train", "--config", str(config_path),
+        [sys.executable, "-m", "rasa_addons", "train", "--config", str(config_path),
          "--out", str(OUT), "--fixed-model-name", name],
         cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

@@ -2,7 +2,7 @@
 
     python -m bench.load [--seconds 30] [--users 1 10 50]
 
-Starts the servers with scripts/run.sh (the time to the first answer is the
+Starts the servers with deploy/run.sh (the time to the first answer is the
 cold start), runs Locust headless (its own environment, .venv-bench, because
 its gevent does not belong in Rasa's) at each number of concurrent patients,
 reads each process's peak memory (VmHWM), stops the servers. Each simulated
@@ -10,10 +10,11 @@ patient sends its next message as soon as it has the reply (no think time),
 as in the stock-assistant figures the targets come from.
 
 Then the same is done once at 10 patients with Rasa as shipped
-(CLINIC_STOCK_RASA=1: components/server_fixes.py and the spaCy and SQLite
-tuning left out, same trained model), so the fixes show as a before/after
-pair measured in one run, and at 10 and 50 patients on the cluster
-(scripts/run_cluster.sh: nginx, two Rasa servers, PostgreSQL, Redis) for the
+(bench/stock_rasa.py: rasa_addons/patches/'s speed patches and the spaCy,
+SQLite and concurrency tuning left out, same trained model), so the fixes
+show as a before/after pair measured in one run, and at 10 and 50 patients
+on the cluster (deploy/run_cluster.sh: nginx, two Rasa servers, PostgreSQL,
+Redis) for the
 one-server/two-server comparison. Writes var/bench/load.json; bench/report.py turns
 it into RESULTS.md.
 """
@@ -30,10 +31,14 @@ import sys
 import time
 from pathlib import Path
 
+from bench.stock_rasa import UNBOUNDED_CONCURRENCY
+from clinic.settings import settings
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 LOCUST = ROOT / ".venv-bench" / "bin" / "locust"
-RASA_URL = "http://127.0.0.1:5005"
+RASA_URL = f"http://127.0.0.1:{settings().rasa_port}"
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
 
 
 def peak_rss_mb(pattern: str) -> float | None:
@@ -70,28 +75,45 @@ def run_locust(users: int, seconds: int, label: str = "") -> dict:
     }
 
 
+def start_stock_servers(env: dict[str, str]) -> subprocess.Popen:
+    """The action, model and Rasa servers as deploy/run.sh starts them, but Rasa through bench/stock_rasa.py."""
+    values = settings()
+    script = f"""
+        trap 'kill $(jobs -p)' EXIT
+        SANIC_HOST=127.0.0.1 {PYTHON} -m rasa_sdk --actions actions --port {values.action_port} --quiet &
+        {PYTHON} -m deploy.serve_models --port {values.model_port} &
+        {PYTHON} -m bench.stock_rasa run --endpoints endpoints.yml --credentials credentials.yml \
+            --interface 127.0.0.1 --port {values.rasa_port} &
+        wait -n
+    """
+    env = {**env, "CLINIC_MAX_CONCURRENT": str(UNBOUNDED_CONCURRENCY)}
+    return subprocess.Popen(["bash", "-c", script], cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
 def measure(users: list[int], seconds: int, stock_rasa: bool = False, cluster: bool = False) -> dict:
     """Start the servers, load them at each number of patients, read their memory, stop them."""
     env = {
-        **os.environ, "RASA_TELEMETRY_ENABLED": "false", "CLINIC_STOCK_RASA": "1" if stock_rasa else "0",
+        **os.environ, "RASA_TELEMETRY_ENABLED": "false",
         # Each simulated patient sends as fast as it is answered, far over a patient's rate limit:
-        # this measures the server, not the limiter (components/channel.py).
+        # this measures the server, not the limiter (rasa_addons/channel/rest.py).
         "CLINIC_RATE_LIMIT_PER_CONVERSATION": "off", "CLINIC_RATE_LIMIT_PER_ADDRESS": "off",
     }  # fmt: skip
     started = time.monotonic()
-    script = ROOT / "scripts" / ("run_cluster.sh" if cluster else "run.sh")
-    servers = subprocess.Popen([str(script)], cwd=ROOT, env=env, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    if stock_rasa:
+        servers = start_stock_servers(env)
+    else:
+        script = ROOT / "deploy" / ("run_cluster.sh" if cluster else "run.sh")
+        servers = subprocess.Popen([str(script)], cwd=ROOT, env=env, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     try:
-        subprocess.run(
-            [sys.executable, str(ROOT / "scripts" / "wait_ready.py"), RASA_URL, "--timeout", "300"], check=True
-        )
+        subprocess.run([sys.executable, "-m", "deploy.wait_ready", RASA_URL, "--timeout", "300"], cwd=ROOT, check=True)
         results = {"cold_start_to_first_answer_seconds": round(time.monotonic() - started, 1), "load": []}
         for count in users:
             label = "_stock" if stock_rasa else "_cluster" if cluster else ""
             results["load"].append(run_locust(count, seconds, label))
         results["peak_rss_mb"] = {
-            "rasa server": peak_rss_mb("rasa run --endpoints"),
+            "rasa server": peak_rss_mb(" run --endpoints"),
             "action server": peak_rss_mb("rasa_sdk --actions"),
         }
     finally:
@@ -108,8 +130,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = measure(args.users, args.seconds, stock_rasa=False)
     results["before"] = measure([10], args.seconds, stock_rasa=True)
-    # nginx in front of two Rasa servers sharing PostgreSQL and Redis (scripts/run_cluster.sh).
-    subprocess.run([str(ROOT / "scripts" / "cluster_setup.sh")], check=True)
+    # nginx in front of two Rasa servers sharing PostgreSQL and Redis (deploy/run_cluster.sh).
+    subprocess.run([str(ROOT / "deploy" / "cluster_setup.sh")], check=True)
     results["cluster"] = measure([10, 50], args.seconds, cluster=True)
     (OUT / "load.json").write_text(json.dumps(results, indent=2))
     print(json.dumps(results, indent=2))

@@ -14,7 +14,6 @@ reply they waited is the gap patients see. Every edit is undone afterwards
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import threading
@@ -23,8 +22,10 @@ import urllib.request
 import uuid
 from pathlib import Path
 
+from clinic.settings import settings
+
 ROOT = Path(__file__).resolve().parent.parent
-RASA_URL = f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+RASA_URL = f"http://127.0.0.1:{settings().rasa_port}"
 RASA_LOG = ROOT / "var" / "log" / "rasa.log"
 DOMAIN = ROOT / "domain.yml"
 EXTRA_NLU = ROOT / "data" / "nlu" / "zz_publish_bench.yml"

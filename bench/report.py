@@ -95,11 +95,12 @@ def before_after_table(load: dict) -> list[str]:
     ]  # fmt: skip
     return [
         f"Before/after, same model, same run, {stock['concurrent_conversations']} concurrent conversations. "
-        "Before is Rasa as shipped (CLINIC_STOCK_RASA=1); after adds components/server_fixes.py (action replies "
+        "Before is Rasa as shipped (bench/stock_rasa.py, with only the safety patch); after adds "
+        "rasa_addons/patches/'s speed patches (action replies "
         "validated with a schema checked once, models loaded without a training step, event types looked up in "
-        "a table), components/spacy_nlp.py (spaCy loaded once and run once per message) and the webhook's bound "
-        "of 2 messages worked on at once (components/channel.py). The SQLite "
-        "write-ahead log (components/tracker_store.py) stays on in both, since the database file keeps it.",
+        "a table), rasa_addons/nlu/spacy_nlp.py (spaCy loaded once and run once per message) and the webhook's bound "
+        "of 2 messages worked on at once (rasa_addons/channel/rest.py). The SQLite "
+        "write-ahead log (rasa_addons/stores/tracker_store.py) stays on in both, since the database file keeps it.",
         "",
         "| | before | after |",
         "|---|---|---|",
@@ -121,7 +122,7 @@ def cluster_table(load: dict) -> list[str]:
     two = {r["concurrent_conversations"]: r for r in cluster["load"]}
     gain = two[10]["messages_per_second"] / one[10]["messages_per_second"] if 10 in one and 10 in two else 0.0
     lines = [
-        "## 2b. One server against two (scripts/run_cluster.sh: nginx round-robin, PostgreSQL, Redis locks)",
+        "## 2b. One server against two (deploy/run_cluster.sh: nginx round-robin, PostgreSQL, Redis locks)",
         "",
         "| concurrent conversations | setup | msg/s | p50 ms | p95 ms | p99 ms | errors |",
         "|---|---|---|---|---|---|---|",
@@ -216,7 +217,7 @@ def main() -> None:
         "",
         "`make bench` runs: `python -m bench.training` (full train with an empty cache, then a wording-only",
         "retrain), `python -m bench.quality` (trains Rasa's default pipeline into var/bench/),",
-        "`python -m bench.load` (servers via scripts/run.sh, Locust headless 30 s at 1, 10 and 50 users, then",
+        "`python -m bench.load` (servers via deploy/run.sh, Locust headless 30 s at 1, 10 and 50 users, then",
         "10 users with Rasa as shipped for the before/after pair),",
         "`python -m bench.report` (this file). Publishing latency: `python -m bench.publish_latency`.",
     ]

@@ -24,7 +24,7 @@ WORDING = "Iontophoresis is not painful."
 def rasa_train(domain: Path, env: dict) -> float:
     started = time.monotonic()
     subprocess.run(
-        [str(Path(sys.executable).parent / "rasa"), "train", "--domain", str(domain), "--out", str(OUT / "train"),
+        [sys.executable, "-m", "rasa_addons", "train", "--domain", str(domain), "--out", str(OUT / "train"),
          "--fixed-model-name", "bench"],
         cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip

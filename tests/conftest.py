@@ -15,38 +15,53 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 
+# The test session's servers listen on other ports than `make run`'s defaults: every test then shows
+# that each part takes its port from the settings (the action server on 6055, as `ACTION_PORT=6055
+# make run` asked), and a `make run` left up on this machine does not get in the way.
+TEST_SETTINGS = {
+    "CLINIC_RASA_PORT": "5105", "CLINIC_ACTION_PORT": "6055", "CLINIC_MODEL_PORT": "5156",
+    "CLINIC_WEB_PORT": "8180",
+    # as behind a reverse proxy: the address comes from X-Forwarded-For (tests/integration/test_rate_limits.py)
+    "CLINIC_PROXIES_COUNT": "1",
+}  # fmt: skip
+
 
 def answer(name: str) -> str:
     """The first words of a response in domain.yml, enough to recognise it in a reply."""
     return " ".join(DOMAIN["responses"][name][0]["text"].split()[:6])
 
 
+def wait_ready(*urls: str, timeout: int = 240) -> bool:
+    """True once every Rasa server answers a conversation that runs a custom action (deploy/wait_ready.py)."""
+    command = [sys.executable, "-m", "deploy.wait_ready", *urls, "--timeout", str(timeout)]
+    return subprocess.run(command, cwd=ROOT).returncode == 0
+
+
 @dataclass(frozen=True)
 class Servers:
     rasa_url: str
     web_url: str
+    action_port: int
 
 
 @pytest.fixture(scope="session")
 def servers() -> Servers:
-    rasa_port = os.environ.get("RASA_PORT", "5005")
-    web_port = os.environ.get("WEB_PORT", "8080")
-    env = {
-        **os.environ, "RASA_PORT": rasa_port, "WEB_PORT": web_port, "RASA_TELEMETRY_ENABLED": "false",
-        # as behind a reverse proxy: the address comes from X-Forwarded-For (tests/integration/test_rate_limits.py)
-        "SANIC_PROXIES_COUNT": "1",
-    }  # fmt: skip
+    env = {**os.environ, **TEST_SETTINGS}
+    (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / "test-run.log", "ab")  # noqa: SIM115 (open for the whole session)
     process = subprocess.Popen(
-        [str(ROOT / "scripts" / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [str(ROOT / "deploy" / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,
     )  # fmt: skip
-    rasa_url = f"http://127.0.0.1:{rasa_port}"
+    rasa_url = f"http://127.0.0.1:{TEST_SETTINGS['CLINIC_RASA_PORT']}"
     try:
-        ready = subprocess.run([sys.executable, str(ROOT / "scripts" / "wait_ready.py"), rasa_url, "--timeout", "240"])
-        if ready.returncode != 0 or process.poll() is not None:
+        if not wait_ready(rasa_url) or process.poll() is not None:
             pytest.fail("the servers did not start: see var/test-run.log and var/log/")
-        yield Servers(rasa_url=rasa_url, web_url=f"http://localhost:{web_port}")
+        yield Servers(
+            rasa_url=rasa_url,
+            web_url=f"http://localhost:{TEST_SETTINGS['CLINIC_WEB_PORT']}",
+            action_port=int(TEST_SETTINGS["CLINIC_ACTION_PORT"]),
+        )
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=60)

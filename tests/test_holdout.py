@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.nlu_scoring import agent_parser, load_examples, score
+from nlu_eval.scoring import agent_parser, load_examples, score
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"

@@ -78,7 +78,7 @@
   var status = el("p", { class: "ionto-status", role: "status" });
   var form = el("form", { class: "ionto-form" });
   var label = el("label", { for: "ionto-input", class: "ionto-visually-hidden" }, "Your message");
-  var input = el("input", { id: "ionto-input", type: "text", autocomplete: "off", maxlength: "1000", placeholder: "Type your question…" });
+  var input = el("input", { id: "ionto-input", type: "text", autocomplete: "off", placeholder: "Type your question…" });
   var send = el("button", { type: "submit", class: "ionto-send" }, "Send");
   form.append(label, input, send);
   panel.append(header, notice, log, typing, status, form);
@@ -196,13 +196,15 @@
   });
 
   function showClinicDetails() {
-    // The emergency number comes from the clinic's own settings (content/clinic.yml).
+    // The emergency number comes from the clinic's own details (content/clinic.yml), and the longest
+    // message the assistant takes from its settings (CLINIC_MAX_MESSAGE_CHARS): both in clinic.json.
     fetch(base + "clinic.json")
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (clinic) {
         if (clinic && clinic.emergency_number) {
           notice.textContent = "Not for emergencies: if you are very unwell, call " + clinic.emergency_number + ".";
         }
+        if (clinic && clinic.max_message_chars > 0) input.maxLength = clinic.max_message_chars;
       })
       .catch(function () { /* keep the default notice */ });
   }

@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import sys
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
-from tests.cluster.conftest import POSTGRES_PORT, RASA_PORTS, REDIS_PORT, Cluster, new_sender, wait_ready
-from tests.conftest import ROOT, answer
+from tests.cluster.conftest import POSTGRES_PORT, POSTGRES_URL, RASA_PORTS, REDIS_PORT, Cluster, new_sender
+from tests.conftest import ROOT, answer, wait_ready
 from tests.integration.conftest import say
 
 FLARE_UP = [
@@ -76,7 +79,7 @@ def test_killing_one_server_while_20_patients_chat_loses_no_conversation(cluster
         thread.start()
     time.sleep(8)
     victim = subprocess.run(
-        ["pgrep", "-f", f"rasa run --endpoints cluster/endpoints.yml.*--port {RASA_PORTS[0]}"],
+        ["pgrep", "-f", f"rasa_addons run --endpoints deploy/cluster/endpoints.yml.*--port {RASA_PORTS[0]}"],
         capture_output=True, text=True,
     ).stdout.split()  # fmt: skip
     assert len(victim) == 1
@@ -94,7 +97,7 @@ def test_killing_one_server_while_20_patients_chat_loses_no_conversation(cluster
         answered = [r[2] for r in results if r[1] == sender and r[0]]
         stored = [t.removeprefix("user: ") for t in user_and_bot_turns(cluster, sender) if t.startswith("user")]
         assert [t for t in stored if t in answered] == answered, (stored, answered)
-    wait_ready(cluster.server_urls[0])  # started again by run_cluster.sh
+    assert wait_ready(cluster.server_urls[0])  # started again by run_cluster.sh
 
 
 def restart(command: list[str]) -> None:
@@ -124,3 +127,21 @@ def test_redis_restarted_while_idle_the_next_message_is_answered(cluster: Cluste
     for server in cluster.server_urls:
         reply = say(server, sender, "does it hurt?")
         assert reply.status == 200 and answer("utter_faq/does_it_hurt") in reply.text
+
+
+def test_make_report_counts_the_conversations_held_in_postgresql(cluster: Cluster, tmp_path) -> None:
+    """Under make run-cluster the conversations are in PostgreSQL, and the report reads them there."""
+    marker = uuid.uuid4().hex[:8]
+    sender = new_sender()
+    assert say(cluster.nginx_url, sender, f"i have blisters after the session {marker}").status == 200
+    today = date.today().isoformat()
+    env = {**os.environ, "CLINIC_TRACKER_STORE_URL": POSTGRES_URL}  # as run_cluster.sh tells the operator
+    subprocess.run(
+        [sys.executable, "-m", "tools.report", "--from", today, "--to", today, "--out", str(tmp_path)],
+        cwd=ROOT, env=env, check=True,
+    )  # fmt: skip
+    summary = (tmp_path / f"report-{today}-{today}.md").read_text()
+    assert f"`{POSTGRES_URL}`" in summary
+    escalations = summary.split("## Questions the assistant")[0]
+    assert f"blisters after the session {marker}" in escalations
+    assert f"| {sender[:8]} | urgent |" in escalations

@@ -1,4 +1,4 @@
-"""The race in Rasa 3.6's RedisLockStore, and the atomic subclass that closes it (components/lock_store.py)."""
+"""The race in Rasa 3.6's RedisLockStore, and the atomic subclass that closes it (rasa_addons/stores/lock_store.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import RedisLockStore
 
-from components.lock_store import AtomicRedisLockStore
+from rasa_addons.stores.lock_store import AtomicRedisLockStore
 from tests.cluster.conftest import REDIS_PORT, Cluster
 
 SERVERS = 5  # messages of one conversation arriving at this many servers at the same moment

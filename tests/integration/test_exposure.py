@@ -12,8 +12,6 @@ import pytest
 
 from tests.conftest import ROOT
 
-ACTION_PORT = int(os.environ.get("ACTION_PORT", "5055"))
-
 
 def status_of(url: str) -> int:
     try:
@@ -29,10 +27,10 @@ def test_rasa_http_api_is_off(servers, path: str) -> None:
 
 
 def test_the_api_will_not_start_without_a_token() -> None:
-    env = {**os.environ, "RASA_ENABLE_API": "1", "RASA_API_TOKEN": ""}
-    started = subprocess.run([str(ROOT / "scripts" / "run.sh")], env=env, capture_output=True, text=True, timeout=30)
+    env = {**os.environ, "CLINIC_ENABLE_API": "1", "CLINIC_API_TOKEN": ""}
+    started = subprocess.run([str(ROOT / "deploy" / "run.sh")], env=env, capture_output=True, text=True, timeout=30)
     assert started.returncode == 2
-    assert "RASA_API_TOKEN" in started.stderr
+    assert "CLINIC_API_TOKEN" in started.stderr
 
 
 def this_machines_outside_address() -> str | None:
@@ -46,10 +44,10 @@ def this_machines_outside_address() -> str | None:
 
 
 def test_the_action_server_listens_on_this_machine_only(servers) -> None:
-    with socket.create_connection(("127.0.0.1", ACTION_PORT), timeout=5):
+    with socket.create_connection(("127.0.0.1", servers.action_port), timeout=5):
         pass  # it is up
     outside = this_machines_outside_address()
     if outside is None:
         pytest.skip("this machine has no address but loopback")
-    with pytest.raises(OSError), socket.create_connection((outside, ACTION_PORT), timeout=5):
+    with pytest.raises(OSError), socket.create_connection((outside, servers.action_port), timeout=5):
         pass

@@ -1,15 +1,14 @@
-"""A client sending too fast is refused with 429, per conversation and per address (credentials.yml limits)."""
+"""A client sending too fast is refused with 429, per conversation and per address (the default limits)."""
 
 from __future__ import annotations
 
 import uuid
 
-import yaml
-
-from tests.conftest import ROOT
+from clinic.settings import load_settings
+from tests.conftest import TEST_SETTINGS
 from tests.integration.conftest import Reply, say
 
-CHANNEL = yaml.safe_load((ROOT / "credentials.yml").read_text())["components.channel.ClinicRestInput"]
+LIMITS = load_settings(TEST_SETTINGS)  # the test servers run with the default limits
 
 
 def burst(setting: str) -> int:
@@ -23,7 +22,7 @@ def empty_message(url: str, sender: str, headers: dict[str, str] | None = None) 
 
 def test_one_conversation_sending_too_fast_is_refused(servers) -> None:
     sender = uuid.uuid4().hex
-    allowed = burst(CHANNEL["rate_limit_per_conversation"])
+    allowed = burst(LIMITS.rate_limit_per_conversation)
     statuses = [empty_message(servers.rasa_url, sender) for _ in range(allowed + 5)]
     assert [r.status for r in statuses[: allowed - 2]] == [200] * (allowed - 2)
     refused = [r for r in statuses if r.status == 429]
@@ -34,9 +33,9 @@ def test_one_conversation_sending_too_fast_is_refused(servers) -> None:
 
 
 def test_one_address_sending_too_fast_is_refused(servers) -> None:
-    """Behind a proxy (SANIC_PROXIES_COUNT=1, set for the test servers) the client's address is the forwarded one."""
+    """Behind a proxy (CLINIC_PROXIES_COUNT=1, set for the test servers) the client's address is the forwarded one."""
     address = {"X-Forwarded-For": "203.0.113.9"}
-    allowed = burst(CHANNEL["rate_limit_per_address"])
+    allowed = burst(LIMITS.rate_limit_per_address)
     statuses = [empty_message(servers.rasa_url, uuid.uuid4().hex, address).status for _ in range(allowed + 5)]
     assert statuses.count(429) >= 1
     assert statuses[:10] == [200] * 10

@@ -1,7 +1,7 @@
 """Nothing lost: the Rasa server killed mid-form, the action server hanging.
 
 These tests hurt the shared servers on purpose, and leave them working:
-scripts/run.sh starts a killed server again, and a stopped one is resumed.
+deploy/run.sh starts a killed server again, and a stopped one is resumed.
 """
 
 from __future__ import annotations
@@ -9,16 +9,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from urllib.parse import urlparse
 
-from actions.settings import load_clinic
-from tests.conftest import ROOT, answer
+from clinic.content import load_clinic
+from tests.conftest import answer, wait_ready
 from tests.integration.conftest import say as say_to_webhook
-
-ACTION_PORT = os.environ.get("ACTION_PORT", "5055")
 
 
 def pid_of(pattern: str) -> int:
@@ -39,10 +36,9 @@ def test_killed_mid_form_the_patient_carries_on_where_they_were(servers) -> None
     assert answer("utter_ask_flare_warning_signs") in say(servers.rasa_url, patient, "my arm hurts since the treatment")
     assert answer("utter_ask_flare_hours") in say(servers.rasa_url, patient, "/deny")
 
-    os.kill(pid_of(f"rasa run --endpoints.*--port {port}"), signal.SIGKILL)
+    os.kill(pid_of(f"rasa_addons run --endpoints.*--port {port}"), signal.SIGKILL)
     killed = time.monotonic()
-    ready = [sys.executable, str(ROOT / "scripts" / "wait_ready.py"), servers.rasa_url, "--timeout", "180"]
-    assert subprocess.run(ready).returncode == 0
+    assert wait_ready(servers.rasa_url, timeout=180)
     print(f"answering again {time.monotonic() - killed:.1f} s after kill -9")
 
     assert answer("utter_ask_flare_severity") in say(servers.rasa_url, patient, "yesterday")
@@ -50,20 +46,24 @@ def test_killed_mid_form_the_patient_carries_on_where_they_were(servers) -> None
 
 
 def test_a_hanging_action_server_gets_the_patient_a_way_to_the_clinic_within_10_seconds(servers) -> None:
-    action_server = pid_of(f"rasa_sdk --actions actions --port {ACTION_PORT}")
+    action_server = pid_of(f"rasa_sdk --actions actions --port {servers.action_port}")
     os.kill(action_server, signal.SIGSTOP)  # accepts connections, never answers: the worst kind of slow
     try:
         started = time.monotonic()
         said = say(servers.rasa_url, uuid.uuid4().hex, "my knee is really sore since my session", timeout=30)
         waited = time.monotonic() - started
+        # Readiness runs a custom action, so a stuck action server is not reported ready.
+        stuck_reported_ready = wait_ready(servers.rasa_url, timeout=1)
     finally:
         os.kill(action_server, signal.SIGCONT)
     print(f"reply after {waited:.1f} s with the action server stopped")
+    assert not stuck_reported_ready
     assert waited < 10
     assert load_clinic().phone in said
     assert "can't do that right now" in said
 
     # Back to normal once the action server answers again.
+    assert wait_ready(servers.rasa_url, timeout=30)
     assert answer("utter_ask_flare_warning_signs") in say(
         servers.rasa_url, uuid.uuid4().hex, "my arm hurts since the treatment"
     )

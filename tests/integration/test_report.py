@@ -22,9 +22,8 @@ def test_report_lists_escalations_unanswered_questions_and_unhelpful_answers(ser
 
     today = date.today().isoformat()
     subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "report.py"), "--from", today, "--to", today,
-         "--db", str(ROOT / "var" / "conversations.db"), "--out", str(tmp_path)],
-        check=True,
+        [sys.executable, "-m", "tools.report", "--from", today, "--to", today, "--out", str(tmp_path)],
+        cwd=ROOT, check=True,
     )  # fmt: skip
     summary = (tmp_path / f"report-{today}-{today}.md").read_text()
     escalations = summary.split("## Questions the assistant")[0]

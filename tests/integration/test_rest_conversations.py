@@ -2,7 +2,7 @@
 
 import urllib.request
 
-from actions.settings import load_clinic
+from clinic.content import load_clinic
 from tests.conftest import answer
 
 CLINIC = load_clinic()
@@ -79,5 +79,5 @@ def _allowed_origin(base_url: str, origin: str) -> str | None:
 
 
 def test_only_the_clinic_site_may_call_the_assistant_from_a_browser(servers):
-    assert _allowed_origin(servers.rasa_url, "http://localhost:8080") == "http://localhost:8080"
+    assert _allowed_origin(servers.rasa_url, servers.web_url) == servers.web_url
     assert _allowed_origin(servers.rasa_url, "https://evil.example") is None

@@ -1,50 +1,36 @@
-"""Builds a rasa-sdk Tracker and runs an action with a CollectingDispatcher, per test."""
+"""Every unit test reads the settings afresh, so a test that sets a CLINIC_ variable affects only itself;
+`content_dir` gives a test its own copy of content/ to edit."""
 
 from __future__ import annotations
 
-import asyncio
+import os
+import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
-ROOT = Path(__file__).resolve().parents[2]
+from clinic.settings import PROJECT_ROOT, settings
 
 
-@pytest.fixture(scope="session")
-def domain() -> dict[str, Any]:
-    return yaml.safe_load((ROOT / "domain.yml").read_text())
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    settings.cache_clear()
+    yield
+    settings.cache_clear()
 
 
-def make_tracker(
-    text: str,
-    intent: str = "inform",
-    *,
-    entities: list[dict[str, Any]] | None = None,
-    slots: dict[str, Any] | None = None,
-    requested_slot: str | None = None,
-    active_loop: str | None = None,
-    extra: dict[str, Any] | None = None,
-) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": entities or [], **(extra or {})}
-    all_slots = {"requested_slot": requested_slot, **(slots or {})}
-    return Tracker(
-        sender_id="test",
-        slots=all_slots,
-        latest_message=latest,
-        events=[],
-        paused=False,
-        followup_action=None,
-        active_loop={"name": active_loop} if active_loop else {},
-        latest_action_name="action_listen",
-    )
+@pytest.fixture()
+def content_dir(tmp_path, monkeypatch):
+    """A copy of content/ that the code under test reads (CLINIC_CONTENT_DIR), for tests that edit it."""
+    copy = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", copy)
+    monkeypatch.setenv("CLINIC_CONTENT_DIR", str(copy))
+    settings.cache_clear()
+    return copy
 
 
-def run(action: Action, tracker: Tracker, domain: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict]]:
-    """(events, messages) from running `action`."""
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker, domain))
-    return events, dispatcher.messages
+def edit(path: Path, old: str, new: str) -> None:
+    """Change a content file as staff would, with a new modification time however fast the test runs."""
+    path.write_text(path.read_text().replace(old, new))
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))

@@ -1,1 +1,0 @@
-"""Custom Rasa graph components: the spaCy loader and the answer-confidence gate."""

@@ -1,0 +1,216 @@
+"""The REST webhook the web chat talks to, hardened for the public internet.
+
+Enabled in credentials.yml (`rasa_addons.channel.rest.ClinicRestInput`); its limits are
+settings (clinic/settings.py, CLINIC_MAX_MESSAGE_CHARS and the others). Same URL
+and same JSON as Rasa's REST channel (POST /webhooks/rest/webhook with
+{"sender": "...", "message": "..."}), so the widget is unchanged. What it adds:
+
+- The body must be a JSON object with a string `sender` (our widget's 32
+  hex digits, or any 1-64 letters, digits, `-` or `_`) and a string
+  `message`; otherwise 400. Rasa's channel would put every request without
+  a sender into one shared conversation called "default".
+- A message over CLINIC_MAX_MESSAGE_CHARS is refused with 413 before it reaches
+  the NLU pipeline; control characters are dropped; an empty message gets
+  a short reply without touching the pipeline.
+- Text typed to look like a button payload ("/restart", "/urgent",
+  "/faq{...}") is read as words unless it is the payload of a button the
+  assistant offered in its last reply (or the widget's opening "/greet").
+- A conversation or a network address sending too fast gets 429 with
+  Retry-After (rate_limit.py; CLINIC_RATE_LIMIT_PER_CONVERSATION and
+  _PER_ADDRESS, "off" for load tests). This machine's own (loopback)
+  addresses are not limited by address; behind a proxy,
+  CLINIC_PROXIES_COUNT=1 makes the patient's forwarded address count
+  (docs/SECURITY.md).
+- At most CLINIC_MAX_CONCURRENT messages are worked on at once; the others wait
+  their turn in arrival order (see bench/RESULTS.md: interleaving many
+  messages on Rasa's single event loop made the replies that wait for the
+  action server slowest).
+- A failure inside Rasa still gets a reply naming the clinic's phone number,
+  never silence; the message text is not logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+import logging
+import math
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.shared.core.events import BotUttered, UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from clinic.content import load_clinic
+from clinic.settings import settings
+from rasa_addons.channel.rate_limit import RateLimiter
+
+logger = logging.getLogger(__name__)
+
+SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+PAYLOAD_PREFIX = "/"
+# Sent by the web chat itself when it opens; harmless whenever it comes.
+ALWAYS_ALLOWED_PAYLOADS = {"/greet"}
+EMPTY_MESSAGE_REPLY = "I didn't get a message there. Please type your question about iontophoresis."
+
+
+def problem_reply() -> str:
+    """What a patient reads when Rasa itself failed: never silence, and whom to call."""
+    clinic = load_clinic()
+    return (
+        f"Sorry, I can't answer right now. Please try again in a moment, or contact {clinic.name} on "
+        f"{clinic.phone} ({clinic.hours}). If you feel very unwell, call {clinic.emergency_number}."
+    )
+
+
+class RequestError(Exception):
+    """A request the webhook refuses, with the HTTP status and the reason shown to the client."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def clean_text(text: str) -> str:
+    """The message without control characters (newlines and tabs become spaces), trimmed."""
+    kept = (" " if ch in "\n\r\t" else ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
+    return "".join(kept).strip()
+
+
+def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str]:
+    """(sender, message) from a webhook body, or RequestError saying what is wrong."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise RequestError(400, "The body must be JSON in UTF-8.") from None
+    if not isinstance(data, dict):
+        raise RequestError(400, 'The body must be a JSON object: {"sender": "...", "message": "..."}.')
+    sender, message = data.get("sender"), data.get("message")
+    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
+        raise RequestError(400, "`sender` must be a string of 1 to 64 letters, digits, '-' or '_'.")
+    if not isinstance(message, str):
+        raise RequestError(400, "`message` must be a string.")
+    if len(message) > max_message_chars:
+        raise RequestError(413, f"A message can be at most {max_message_chars} characters.")
+    return sender, clean_text(message)
+
+
+def is_loopback(address: str) -> bool:
+    """True for this machine's own addresses (monitoring, load tests), which the address limit leaves alone."""
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def offered_payloads(events: list[Any]) -> set[str]:
+    """Payloads of the buttons in the assistant's messages since the patient last wrote."""
+    payloads: set[str] = set()
+    for event in reversed(events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            payloads |= {b.get("payload") for b in event.data.get("buttons") or [] if isinstance(b, dict)}
+    return payloads
+
+
+def as_typed_text(message: str) -> str:
+    """Typed text that looks like a payload, turned back into words for the NLU pipeline."""
+    return message.lstrip(PAYLOAD_PREFIX).strip() or "?"
+
+
+class ClinicRestInput(RestInput):
+    """Rasa's REST channel with input checks, payload protection and a bound on concurrent work."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"  # same URL as Rasa's channel: /webhooks/rest/webhook
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> ClinicRestInput:
+        if credentials:
+            raise ValueError(
+                f"credentials.yml: {cls.__name__} takes no settings there ({', '.join(credentials)}); "
+                "its limits are CLINIC_ environment variables (README, clinic/settings.py)"
+            )
+        return cls()
+
+    def __init__(self) -> None:
+        values = settings()
+        self.max_message_chars = values.max_message_chars
+        self.max_concurrent = values.concurrent_messages
+        self.per_conversation = RateLimiter.parse(values.rate_limit_per_conversation)
+        self.per_address = RateLimiter.parse(values.rate_limit_per_address)
+        self._slots: asyncio.Semaphore | None = None
+
+    def _retry_after(self, request: Request, sender: str) -> float:
+        """Seconds this message must wait under the rate limits (0: it may go now)."""
+        waits = [self.per_conversation.retry_after(sender)] if self.per_conversation else []
+        # remote_addr is the client's address as a trusted proxy forwarded it (SANIC_PROXIES_COUNT), else empty.
+        address = request.remote_addr or request.ip
+        if self.per_address and address and not is_loopback(address):
+            waits.append(self.per_address.retry_after(address))
+        return max(waits, default=0.0)
+
+    async def _payloads_offered_to(self, request: Request, sender: str) -> set[str]:
+        agent = request.app.ctx.agent
+        tracker = await agent.tracker_store.retrieve(sender) if agent and agent.tracker_store else None
+        return offered_payloads(list(tracker.events)) if tracker else set()
+
+    async def _handle(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], request: Request, sender: str, text: str
+    ) -> list[dict[str, Any]]:
+        if not text:
+            return [{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}]
+        if self._slots is None:  # made on first use, inside Sanic's event loop
+            self._slots = asyncio.Semaphore(self.max_concurrent)
+        collector = CollectingOutputChannel()
+        async with self._slots:
+            if (
+                text.startswith(PAYLOAD_PREFIX)
+                and text not in ALWAYS_ALLOWED_PAYLOADS
+                and text not in await self._payloads_offered_to(request, sender)
+            ):
+                text = as_typed_text(text)
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            except Exception as error:  # the patient gets an answer whatever went wrong
+                logger.error("Message from conversation %s failed: %s", sender, type(error).__name__)
+        return collector.messages or [{"recipient_id": sender, "text": problem_reply()}]
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("clinic_rest_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                sender, text = parse_request(request.body, self.max_message_chars)
+            except RequestError as error:
+                return response.json({"error": error.reason}, status=error.status)
+            agent = request.app.ctx.agent
+            if agent is None or not agent.is_ready():
+                # No model loaded yet: a load balancer tries another server, the widget tries again.
+                return response.json({"error": "Starting up: try again in a moment."}, status=503,
+                                     headers={"Retry-After": "2"})  # fmt: skip
+            wait = self._retry_after(request, sender)
+            if wait:
+                return response.json(
+                    {"error": "Too many messages: please wait a moment."},
+                    status=429,
+                    headers={"Retry-After": str(math.ceil(wait))},
+                )
+            return response.json(await self._handle(on_new_message, request, sender, text))
+
+        return webhook

@@ -1,0 +1,1 @@
+"""NLU graph components named in config.yml's pipeline: the spaCy loader and the answer-confidence gate."""

@@ -1,0 +1,80 @@
+"""Where conversations are kept: Rasa's SQL tracker store, tuned for this product.
+
+Enabled in endpoints.yml (`tracker_store: type: rasa_addons.stores.tracker_store.ClinicTrackerStore`);
+takes the same settings as Rasa's `SQL` store. Set CLINIC_TRACKER_STORE_URL
+(e.g. postgresql://rasa:secret@db.example:5432/rasa) to keep conversations
+in PostgreSQL instead; it wins over endpoints.yml, and `make purge` uses it too.
+
+SQLite (the default, var/conversations.db) runs in write-ahead-log mode with
+`synchronous=NORMAL`: a commit no longer waits for the disk on every patient
+message (8% of the server's time under load, py-spy, bench/RESULTS.md). A
+conversation survives the server being killed at any point; only a power cut
+could lose the last moments of conversations, which a chat can afford.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+import yaml
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+
+from clinic.settings import PROJECT_ROOT, settings
+
+
+def settings_from_url(url: str) -> dict[str, Any]:
+    """Rasa SQL store settings (dialect, host, port, db, username, password, query) from one URL."""
+    parsed = make_url(url)
+    return {
+        "dialect": parsed.drivername,
+        "host": parsed.host,
+        "port": parsed.port,
+        "db": parsed.database,
+        "username": parsed.username,
+        "password": parsed.password,
+        "query": dict(parsed.query) or None,
+    }
+
+
+def tracker_store_url(endpoints: Path = PROJECT_ROOT / "endpoints.yml") -> str:
+    """The database URL the Rasa server uses: CLINIC_TRACKER_STORE_URL, else endpoints.yml's tracker_store."""
+    if settings().tracker_store_url:
+        return settings().tracker_store_url
+    store = yaml.safe_load(endpoints.read_text())["tracker_store"]
+    if store.get("dialect", "sqlite") == "sqlite":
+        return f"sqlite:///{(PROJECT_ROOT / store['db']).resolve()}"
+    url = SQLTrackerStore.get_db_url(
+        store["dialect"], store.get("url"), store.get("port"), store["db"], store.get("username"),
+        store.get("password"), None, store.get("query"),
+    )  # fmt: skip
+    return url.render_as_string(hide_password=False)
+
+
+def tune_sqlite(connection: Any, _record: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class ClinicTrackerStore(SQLTrackerStore):
+    """Rasa's SQLTrackerStore with SQLite in write-ahead-log mode, and checked connections to PostgreSQL."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if settings().tracker_store_url:
+            kwargs.update(settings_from_url(settings().tracker_store_url))
+        super().__init__(*args, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", tune_sqlite)
+            self.engine.dispose()  # connections opened before the listener was added are not reused
+        elif self.engine.dialect.name != "sqlite":
+            # Rasa's engine hands out pooled connections unchecked: after a database restart the
+            # first request on each dead connection would fail. pool_pre_ping tests each one first.
+            url = self.engine.url
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

@@ -1,0 +1,129 @@
+"""The web chat's webhook refuses what it should and passes on clean text (rasa_addons/channel/rest.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+from rasa_addons.channel.rest import (
+    ClinicRestInput,
+    RequestError,
+    as_typed_text,
+    clean_text,
+    is_loopback,
+    offered_payloads,
+    parse_request,
+    problem_reply,
+)
+from tests.unit.conftest import edit
+
+LIMIT = 1000
+
+
+def body(**fields) -> bytes:
+    return json.dumps(fields).encode()
+
+
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [
+        (b"", 400),
+        (b"not json", 400),
+        (b"\xff\xfe{}", 400),  # not UTF-8
+        (b"[1, 2]", 400),
+        (b'"a string"', 400),
+        (b"null", 400),
+        (body(message="hi"), 400),  # no sender: never the shared "default" conversation
+        (body(sender="", message="hi"), 400),
+        (body(sender=42, message="hi"), 400),
+        (body(sender="a b", message="hi"), 400),
+        (body(sender="x" * 65, message="hi"), 400),
+        (body(sender="abc"), 400),
+        (body(sender="abc", message=None), 400),
+        (body(sender="abc", message=["hi"]), 400),
+        (body(sender="abc", message="x" * (LIMIT + 1)), 413),
+        (body(sender="abc", message="x" * 100_000), 413),
+    ],
+)
+def test_bad_requests_are_refused_with_a_reason(raw: bytes, status: int) -> None:
+    with pytest.raises(RequestError) as refused:
+        parse_request(raw, LIMIT)
+    assert refused.value.status == status
+    assert refused.value.reason
+
+
+def test_a_good_request_gives_sender_and_clean_text() -> None:
+    sender = "0123456789abcdef0123456789abcdef"
+    assert parse_request(body(sender=sender, message="  does it hurt?\n"), LIMIT) == (sender, "does it hurt?")
+    assert parse_request(body(sender="a", message="x" * LIMIT), LIMIT) == ("a", "x" * LIMIT)
+
+
+@pytest.mark.parametrize(
+    ("text", "cleaned"),
+    [
+        ("   ", ""),
+        ("\t\n", ""),
+        ("does\x00 it\x07 hurt\x1b?", "does it hurt?"),
+        ("line one\nline two", "line one line two"),
+        ("ça fait mal? 😬", "ça fait mal? 😬"),
+        ("هل يؤلم؟", "هل يؤلم؟"),
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),  # shown as text by the widget
+    ],
+)
+def test_control_characters_go_and_everything_else_stays(text: str, cleaned: str) -> None:
+    assert clean_text(text) == cleaned
+
+
+def bot(*payloads: str) -> BotUttered:
+    return BotUttered("question", {"buttons": [{"title": p, "payload": p} for p in payloads]})
+
+
+def test_only_buttons_offered_since_the_patient_last_wrote_count() -> None:
+    events = [bot("/old"), UserUttered("hi"), bot("/affirm", "/deny"), ActionExecuted("action_listen")]
+    assert offered_payloads(events) == {"/affirm", "/deny"}
+    assert offered_payloads([bot("/old"), UserUttered("hi")]) == set()
+    assert offered_payloads([]) == set()
+
+
+@pytest.mark.parametrize(
+    ("typed", "text"), [("/restart", "restart"), ('/faq{"x": 1}', 'faq{"x": 1}'), ("//urgent", "urgent"), ("/", "?")]
+)
+def test_typed_payloads_become_words(typed: str, text: str) -> None:
+    assert as_typed_text(typed) == text
+
+
+@pytest.mark.parametrize(
+    ("address", "loopback"),
+    [("127.0.0.1", True), ("::1", True), ("127.5.5.5", True), ("203.0.113.9", False), ("not an address", False)],
+)
+def test_only_this_machines_addresses_are_loopback(address: str, loopback: bool) -> None:
+    assert is_loopback(address) is loopback
+
+
+def test_a_staff_edit_of_the_phone_number_shows_in_the_next_failure_apology(content_dir) -> None:
+    """The apology is built when Rasa itself failed; it reads content/clinic.yml as it is now, no restart."""
+    assert "01632 960 000" in problem_reply()
+    edit(content_dir / "clinic.yml", "01632 960 000", "01632 960 777")
+    assert "01632 960 777" in problem_reply()
+
+
+def test_the_channels_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLINIC_MAX_MESSAGE_CHARS", "300")
+    monkeypatch.setenv("CLINIC_RATE_LIMIT_PER_ADDRESS", "off")
+    channel = ClinicRestInput.from_credentials(None)
+    assert channel.max_message_chars == 300
+    assert channel.per_address is None
+    assert channel.per_conversation is not None and channel.per_conversation.burst == 20
+    assert channel.max_concurrent == 2
+
+
+def test_a_shared_lock_store_lets_a_server_work_on_more_messages_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLINIC_LOCK_STORE_URL", "redis://127.0.0.1:6380/1")
+    assert ClinicRestInput().max_concurrent == 4
+
+
+def test_limits_written_in_credentials_yml_are_refused_with_where_they_belong() -> None:
+    with pytest.raises(ValueError, match="CLINIC_ environment variables"):
+        ClinicRestInput.from_credentials({"max_message_chars": 500})

@@ -1,0 +1,1 @@
+"""Staff and operations commands, run as `python -m tools.<name>` by the Makefile: check, report, purge."""
