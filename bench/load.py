@@ -15,7 +15,9 @@ SQLite and concurrency tuning left out, same trained model), so the fixes
 show as a before/after pair measured in one run, and at 10 and 50 patients
 on the cluster (deploy/run_cluster.sh: nginx, two Rasa servers, PostgreSQL,
 Redis) for the
-one-server/two-server comparison. Writes var/bench/load.json; bench/report.py turns
+one-server/two-server comparison, and once at 10 with the model of 011a591's
+config and data (bench/baseline.py) for the cost of issue 12's pipeline.
+Writes var/bench/load.json; bench/report.py turns
 it into RESULTS.md.
 """
 
@@ -31,6 +33,7 @@ import sys
 import time
 from pathlib import Path
 
+from bench.baseline import baseline_model
 from bench.stock_rasa import UNBOUNDED_CONCURRENCY
 from clinic.settings import settings
 
@@ -91,10 +94,12 @@ def start_stock_servers(env: dict[str, str]) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
 
-def measure(users: list[int], seconds: int, stock_rasa: bool = False, cluster: bool = False) -> dict:
-    """Start the servers, load them at each number of patients, read their memory, stop them."""
+def measure(
+    users: list[int], seconds: int, stock_rasa: bool = False, cluster: bool = False, model: Path | None = None
+) -> dict:
+    """Start the servers (serving `model` if given), load them at each number of patients, read their memory."""
     env = {
-        **os.environ, "RASA_TELEMETRY_ENABLED": "false",
+        **os.environ, "RASA_TELEMETRY_ENABLED": "false", **({"CLINIC_MODEL_FILE": str(model)} if model else {}),
         # Each simulated patient sends as fast as it is answered, far over a patient's rate limit:
         # this measures the server, not the limiter (rasa_addons/channel/rest.py).
         "CLINIC_RATE_LIMIT_PER_CONVERSATION": "off", "CLINIC_RATE_LIMIT_PER_ADDRESS": "off",
@@ -110,7 +115,7 @@ def measure(users: list[int], seconds: int, stock_rasa: bool = False, cluster: b
         subprocess.run([sys.executable, "-m", "deploy.wait_ready", RASA_URL, "--timeout", "300"], cwd=ROOT, check=True)
         results = {"cold_start_to_first_answer_seconds": round(time.monotonic() - started, 1), "load": []}
         for count in users:
-            label = "_stock" if stock_rasa else "_cluster" if cluster else ""
+            label = "_stock" if stock_rasa else "_cluster" if cluster else "_baseline" if model else ""
             results["load"].append(run_locust(count, seconds, label))
         results["peak_rss_mb"] = {
             "rasa server": peak_rss_mb(" run --endpoints"),
@@ -130,6 +135,8 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = measure(args.users, args.seconds, stock_rasa=False)
     results["before"] = measure([10], args.seconds, stock_rasa=True)
+    # The same code serving the model of 011a591's config and data (bench/baseline.py): what issue 12 cost.
+    results["before_issue_12"] = measure([10], args.seconds, model=baseline_model())
     # nginx in front of two Rasa servers sharing PostgreSQL and Redis (deploy/run_cluster.sh).
     subprocess.run([str(ROOT / "deploy" / "cluster_setup.sh")], check=True)
     results["cluster"] = measure([10, 50], args.seconds, cluster=True)

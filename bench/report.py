@@ -153,6 +153,87 @@ def cluster_table(load: dict) -> list[str]:
     return lines
 
 
+def _pair(then: dict, now: dict, key: str, digits: int = 1) -> str:
+    """ "before → **now**" for one figure, as percentages."""
+    old, new = then.get(key), now.get(key)
+    return (f"{'n/a' if old is None else format(old, f'.{digits}%')} → "
+            f"**{'n/a' if new is None else format(new, f'.{digits}%')}**")  # fmt: skip
+
+
+def sets_table(before: dict, after: dict) -> list[str]:
+    """Every evaluation set, before issue 12 (011a591's config and data) and now."""
+    lines = [
+        "| set | accuracy before → now | leaflet answers to what should get none | false urgent | urgent recall |",
+        "|---|---|---|---|---|",
+    ]
+    for name, now in after.items():
+        if name.startswith("_"):
+            continue
+        then = before.get(name, {})
+        lines.append(
+            f"| {name} ({now['messages']}) | {_pair(then, now, 'accuracy')} | {_pair(then, now, 'bluff_rate')} | "
+            f"{_pair(then, now, 'false_alarm_rate', 2)} | {_pair(then, now, 'urgent_recall')} |"
+        )
+    lines += ["", "By group, now:", ""]
+    lines += [f"- {name}: " + ", ".join(f"{g} {v}" for g, v in now["per_group"].items())
+              for name, now in after.items() if not name.startswith("_")]  # fmt: skip
+    return lines
+
+
+def embeddings_table(embeddings: dict) -> list[str]:
+    if not embeddings:
+        return []
+    sets = ["holdout", "hwu64 validation", "near miss", "emergencies", "narratives"]
+    lines = [
+        "| embedding | "
+        + " | ".join(f"{s}: acc / bluff / false urgent / recall" for s in sets)
+        + " | ms per message (NLU) | peak RSS MB | training s | install MB | install s |",
+        "|---" * (len(sets) + 6) + "|",
+    ]
+    for r in embeddings.values():
+        cells = []
+        for name in sets:
+            h = r["held_out"].get(name, {})
+            recall = "n/a" if h.get("urgent_recall") is None else f"{h['urgent_recall']:.0%}"
+            cells.append(f"{h.get('accuracy', 0):.1%} / {h.get('bluff_rate', 0):.1%} / "
+                         f"{h.get('false_alarm_rate', 0):.2%} / {recall}")  # fmt: skip
+        lines.append(
+            f"| {r['name']} | "
+            + " | ".join(cells)
+            + f" | {r['ms_per_message']} | {r['peak_rss_mb']} | {r['training_seconds']} | {r['install_mb']} "
+            f"| {r['install_seconds']} |"
+        )
+    lines += [
+        "",
+        "Each contender's decision settings were chosen on the tuning sets only (`nlu_eval/floors.py`), then",
+        "the held-out sets scored once. Install: its own packages into an empty folder, `pip install --no-deps`.",
+    ]
+    return lines
+
+
+def issue_12_row(load: dict) -> list[str]:
+    before = (load.get("before_issue_12") or {}).get("load") or []
+    now = next((r for r in load.get("load", []) if r["concurrent_conversations"] == 10), None)
+    if not before or not now:
+        return []
+    old = before[0]
+    ratio = now["messages_per_second"] / old["messages_per_second"]
+    return [
+        "The same code serving the model of 011a591's config and data (before issue 12) and today's, "
+        "10 concurrent conversations, same run:",
+        "",
+        "| model | msg/s | p50 ms | p95 ms | errors | Rasa RSS MB | first answer s |",
+        "|---|---|---|---|---|---|---|",
+        f"| 011a591 | {old['messages_per_second']} | {old['p50_ms']:.0f} | {old['p95_ms']:.0f} | {old['errors']} "
+        f"| {load['before_issue_12']['peak_rss_mb']['rasa server']} "
+        f"| {load['before_issue_12']['cold_start_to_first_answer_seconds']} |",
+        f"| now | {now['messages_per_second']} | {now['p50_ms']:.0f} | {now['p95_ms']:.0f} | {now['errors']} "
+        f"| {load['peak_rss_mb']['rasa server']} | {load['cold_start_to_first_answer_seconds']} |",
+        "",
+        f"Now / before: {ratio:.0%} of the messages per second.",
+    ]
+
+
 def plot(load: dict) -> None:
     import matplotlib
 
@@ -176,6 +257,7 @@ def plot(load: dict) -> None:
 
 def main() -> None:
     quality, load, training, publish = read("quality"), read("load"), read("training"), read("publish")
+    sets_before, sets_after, embeddings = read("quality-before"), read("quality-after"), read("embeddings")
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     lines = [
         "# Benchmark results",
@@ -189,6 +271,14 @@ def main() -> None:
         "",
         *quality_table(quality),
         "",
+        "## 1b. Every evaluation set, before issue 12 and now (`make quality`; tests/sets/README.md)",
+        "",
+        *sets_table(sets_before, sets_after),
+        "",
+        "## 1c. Sentence embeddings for the nearest-examples scorer (`python -m bench.embeddings`)",
+        "",
+        *embeddings_table(embeddings),
+        "",
         "## 2. Latency and throughput over HTTP (REST webhook, Locust, conversations with the flare-up form)",
         "",
         "Each simulated patient sends its next message as soon as the reply is in (no think time).",
@@ -200,6 +290,8 @@ def main() -> None:
         *before_after_table(load),
         "",
         *cluster_table(load),
+        "",
+        *issue_12_row(load),
         "",
         "## 3. Training",
         "",
@@ -217,8 +309,10 @@ def main() -> None:
         "",
         "`make bench` runs: `python -m bench.training` (full train with an empty cache, then a wording-only",
         "retrain), `python -m bench.quality` (trains Rasa's default pipeline into var/bench/),",
+        "`python -m nlu_eval.quality` on today's model and on 011a591's (`python -m bench.baseline`),",
+        "`python -m bench.embeddings` (three contenders trained and scored),",
         "`python -m bench.load` (servers via deploy/run.sh, Locust headless 30 s at 1, 10 and 50 users, then",
-        "10 users with Rasa as shipped for the before/after pair),",
+        "10 users with Rasa as shipped for the before/after pair, and with 011a591's model),",
         "`python -m bench.report` (this file). Publishing latency: `python -m bench.publish_latency`.",
     ]
     if publish:

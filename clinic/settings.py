@@ -82,6 +82,10 @@ class Settings:
         "where the Rasa server fetches new models (endpoints.yml)",
         "MODEL_SERVER_URL",
     )
+    model_file: Path = setting(
+        str(PROJECT_ROOT / "models" / "current.tar.gz"),
+        "the trained model the model server serves (`make train` writes it)",
+    )
     content_dir: Path = setting(
         str(PROJECT_ROOT / "content"), "the folder with clinic.yml and advice.yml", "IONTO_CONTENT_DIR"
     )

@@ -4,7 +4,7 @@
 
 Rasa's model-server polling (endpoints.yml, `models:`) sends the current
 model's ETag in `If-None-Match`; this answers 304 until `make train` puts a
-different models/current.tar.gz in place, then sends it with its new ETag and
+different models/current.tar.gz (CLINIC_MODEL_FILE) in place, then sends it with its new ETag and
 the running server switches to it with no restart (conversations continue:
 they live in the tracker store, not in the model).
 """
@@ -18,8 +18,6 @@ from pathlib import Path
 
 from clinic.settings import settings
 
-ROOT = Path(__file__).resolve().parent.parent
-MODEL = ROOT / "models" / "current.tar.gz"
 _etags: dict[tuple[int, int], str] = {}
 
 
@@ -39,16 +37,17 @@ def etag(path: Path) -> str:
 
 class ModelHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path.split("?")[0] != "/models/current.tar.gz" or not MODEL.exists():
+        model = settings().model_file
+        if self.path.split("?")[0] != "/models/current.tar.gz" or not model.exists():
             self.send_error(404)
             return
-        tag = etag(MODEL)
+        tag = etag(model)
         if self.headers.get("If-None-Match") == tag:
             self.send_response(304)
             self.send_header("ETag", tag)
             self.end_headers()
             return
-        body = MODEL.read_bytes()
+        body = model.read_bytes()
         self.send_response(200)
         self.send_header("ETag", tag)
         self.send_header("Content-Type", "application/gzip")

@@ -6,10 +6,11 @@ judge the assistant the same way.
 
 A message's path is the intent after the answer gate, and for `faq` the
 leaflet answer chosen (`faq/<topic>`). It is right when it is one of the
-paths its set accepts for it; "out of scope" is accepted as `out_of_scope`
-or `nlu_fallback`, and a question the leaflet does not answer
-(`leaflet_gap`) also by any reply that says so and names the clinic
-(`out_of_scope`, `nlu_fallback`, `contact_clinic`). Beyond accuracy:
+paths its set accepts for it. "Out of scope" and "the leaflet doesn't cover
+that" (`out_of_scope`, `nlu_fallback`, `leaflet_gap`: the paths answered by
+a response named `utter_out_of_scope...`) accept each other, and a question
+the leaflet does not answer also accepts the clinic's contact details
+(`contact_clinic`). Beyond accuracy:
 - a **bluff** is a leaflet answer given to a message that should get none;
 - a **false alarm** is the urgent (or crisis) answer given to a message that should get neither;
 - **urgent recall** is the share of urgent and crisis messages that get the urgent or the crisis answer.
@@ -31,9 +32,12 @@ from pathlib import Path
 
 import yaml
 
+# Paths answered by a response whose name contains "out_of_scope" (utter_out_of_scope,
+# utter_out_of_scope_leaflet_gap): an honest "I can't answer that", with the clinic's number.
+OUT_OF_SCOPE_PATHS = {"out_of_scope", "nlu_fallback", "leaflet_gap"}
 ACCEPTED_AS = {
-    "out_of_scope": {"out_of_scope", "nlu_fallback"},
-    "leaflet_gap": {"leaflet_gap", "out_of_scope", "nlu_fallback", "contact_clinic"},
+    "out_of_scope": OUT_OF_SCOPE_PATHS,
+    "leaflet_gap": OUT_OF_SCOPE_PATHS | {"contact_clinic"},
 }
 URGENT_PATHS = {"urgent", "crisis"}
 GROUPS = {

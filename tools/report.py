@@ -31,7 +31,12 @@ from clinic.settings import PROJECT_ROOT as ROOT
 from nlu_eval.scoring import load_examples
 from rasa_addons.stores.tracker_store import tracker_store_url
 
-UNANSWERED = {"out_of_scope": "out of scope", "nlu_fallback": "not understood", "did_you_mean": "did you mean"}
+UNANSWERED = {
+    "out_of_scope": "out of scope",
+    "nlu_fallback": "not understood",
+    "did_you_mean": "did you mean",
+    "leaflet_gap": "not in the leaflet",
+}
 ESCALATIONS = ("urgent", "crisis")
 LOW_CONFIDENCE = 0.8
 

@@ -13,6 +13,16 @@ leaflet answer. This component looks at the ResponseSelector's answer ranking:
 - a self-harm phrase anywhere                         -> crisis
 - mostly non-Latin script                             -> non_english
 
+Softmax confidence cannot tell "far from everything I know" from "close to
+one answer", so the gate also reads how near the message is to each path's
+own training examples (nearest_examples.py, `min_similarity` in config.yml):
+a leaflet answer, or the urgent intent from the classifier, is given only
+when the message is at least that near to that answer's or that intent's
+examples. Otherwise the message is out of scope: `leaflet_gap` ("the leaflet
+doesn't cover that, ask the clinic") when it is near the treatment's
+questions at all, `out_of_scope` when it is near nothing we answer. The
+red-flag and self-harm phrases are not subject to this: they always win.
+
 The phrase lists live in config.yml so that clinicians can review them there.
 """
 
@@ -22,13 +32,12 @@ import re
 import unicodedata
 from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+from rasa_addons.nlu.config_only import ConfigOnlyClassifier
+from rasa_addons.nlu.nearest_examples import SIMILARITIES_KEY
 
 CANDIDATES_KEY = "answer_candidates"
 GATE_KEY = "answer_gate"
@@ -51,12 +60,8 @@ def non_latin_share(text: str) -> float:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class AnswerGate(GraphComponent, IntentClassifier):
+class AnswerGate(ConfigOnlyClassifier):
     """Turns unsafe or unsure NLU results into the safe intent (see module docstring)."""
-
-    @classmethod
-    def required_components(cls) -> list[type]:
-        return [IntentClassifier]
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
@@ -71,6 +76,15 @@ class AnswerGate(GraphComponent, IntentClassifier):
             "red_flag_patterns": [],
             "crisis_patterns": [],
             "ask_your_doctor_patterns": [],
+            # Path (or "faq/*" for every leaflet answer) -> the similarity its examples must reach.
+            "min_similarity": {},
+            # Paths whose examples make a message "about the treatment" (leaflet_gap rather than out_of_scope).
+            "domain_paths": ["faq/*", "leaflet_gap", "flare_report", "progress_report", "ask_your_doctor"],
+            "min_domain_similarity": 1.0,
+            # A red-flag or self-harm phrase does not count in these contexts ("burnt the toast").
+            "everyday_context_patterns": [],
+            # ...nor in a sentence that asks what might happen ("will it blister?").
+            "hypothetical_patterns": [],
             # "no blisters", "not burnt": a negation shortly before the phrase.
             "negation_pattern": (
                 r"\b(?:no|not|without|never|nor|don'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t)\b[^.,;!?]{0,25}$"
@@ -78,21 +92,13 @@ class AnswerGate(GraphComponent, IntentClassifier):
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
-        self.config = config
+        super().__init__(config)
         self.red_flags = _compile(config["red_flag_patterns"])
         self.crisis = _compile(config["crisis_patterns"])
         self.ask_doctor = _compile(config["ask_your_doctor_patterns"])
         self.negation = re.compile(config["negation_pattern"], re.IGNORECASE)
-
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> AnswerGate:
-        return cls(config)
+        self.everyday = _compile(config["everyday_context_patterns"])
+        self.hypothetical = _compile(config["hypothetical_patterns"])
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -113,23 +119,81 @@ class AnswerGate(GraphComponent, IntentClassifier):
             return False
         return any(not self.negation.search(text[: m.start()]) for m in pattern.finditer(text))
 
+    def _happening(self, text: str) -> bool:
+        """A red flag reported as happening: not negated ("no blisters"), not said of a thing ("burnt the
+        toast"), not asked about as a possibility ("will it blister?")."""
+        if self.red_flags is None:
+            return False
+        return any(
+            not self.negation.search(text[: m.start()]) and not self._everyday(text, m) and not self._asked(text, m)
+            for m in self.red_flags.finditer(text)
+        )
+
+    def _everyday(self, text: str, match: re.Match) -> bool:
+        """A phrase used of things, not of a body: "burnt the toast", "a blister on the bike tyre"."""
+        if self.everyday is None:
+            return False
+        around = text[max(0, match.start() - 30) : match.end() + 30]
+        return bool(self.everyday.search(around))
+
+    def _asked(self, text: str, match: re.Match) -> bool:
+        """The phrase is in a question about what might happen, not a report of what is happening."""
+        if self.hypothetical is None:
+            return False
+        start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n") + 1
+        return bool(self.hypothetical.search(text[start : match.end()]))
+
+    def floor(self, path: str) -> float | None:
+        """The similarity to its own examples that `path` needs, if any."""
+        floors = self.config["min_similarity"]
+        if path in floors:
+            return floors[path]
+        return floors.get("faq/*") if path.startswith("faq/") else None
+
+    def _far_from(self, message: Message, path: str) -> bool:
+        """True if the message is less similar to `path`'s own examples than that path's floor."""
+        floor, similarities = self.floor(path), message.get(SIMILARITIES_KEY)
+        if floor is None or not similarities:
+            return False
+        return similarities.get(path, -1.0) < floor
+
+    def _not_ours(self, message: Message) -> str:
+        """Out of scope, said as "the leaflet doesn't cover that" when the message is about the treatment."""
+        similarities = message.get(SIMILARITIES_KEY) or {}
+        domain = [
+            s for p, s in similarities.items()
+            if p in self.config["domain_paths"] or (p.startswith("faq/") and "faq/*" in self.config["domain_paths"])
+        ]  # fmt: skip
+        return "leaflet_gap" if domain and max(domain) >= self.config["min_domain_similarity"] else "out_of_scope"
+
     def decide(self, message: Message) -> tuple[str | None, list[str]]:
         """The intent this message must have instead of NLU's, and answer candidates."""
         text = message.get(TEXT) or ""
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if self._mentions(self.crisis, text):
             return "crisis", []
-        if intent != "crisis" and self._mentions(self.red_flags, text):
+        if intent != "crisis" and self._happening(text):
             return "urgent", []
+        latin = non_latin_share(text) < self.config["non_latin_share"]
         if intent in ("urgent", "crisis"):
-            return None, []
-        if non_latin_share(text) >= self.config["non_latin_share"]:
+            # Far from every urgent example: a confident guess about everyday text. (Text in another script
+            # is far from English examples whatever it says, so the classifier's urgent stands.)
+            return (self._not_ours(message), []) if latin and self._far_from(message, intent) else (None, [])
+        if not latin:
             return "non_english", []
         if intent != self.config["retrieval_intent"]:
-            return None, []
+            return (self._not_ours(message), []) if intent and self._far_from(message, intent) else (None, [])
         if self._mentions(self.ask_doctor, text):
             return "ask_your_doctor", []
-        return self._judge_answer(message)
+        decision, candidates = self._judge_answer(message)
+        if decision == "did_you_mean":
+            # Only answers whose own examples the message is near are worth offering.
+            candidates = [topic for topic in candidates if not self._far_from(message, f"faq/{topic}")]
+            return ("did_you_mean", candidates) if candidates else (self._not_ours(message), [])
+        chosen = _chosen_answer(message, self.config["retrieval_intent"])
+        if decision is None and chosen and self._far_from(message, chosen):
+            return self._not_ours(message), []
+        return decision, candidates
 
     def _judge_answer(self, message: Message) -> tuple[str | None, list[str]]:
         selector = (message.get("response_selector") or {}).get(self.config["retrieval_intent"]) or {}
@@ -157,3 +221,9 @@ class AnswerGate(GraphComponent, IntentClassifier):
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
         message.set(INTENT_RANKING_KEY, [new_intent, *ranking], add_to_output=True)
         message.set("nlu_intent", previous, add_to_output=True)
+
+
+def _chosen_answer(message: Message, retrieval_intent: str) -> str | None:
+    """The leaflet answer the ResponseSelector chose, as `faq/<topic>`."""
+    selector = (message.get("response_selector") or {}).get(retrieval_intent) or {}
+    return (selector.get("response") or {}).get("intent_response_key")

@@ -7,6 +7,7 @@ import yaml
 from rasa.shared.nlu.training_data.message import Message
 
 from rasa_addons.nlu.answer_gate import CANDIDATES_KEY, AnswerGate, non_latin_share
+from rasa_addons.nlu.nearest_examples import SIMILARITIES_KEY
 
 CONFIG = yaml.safe_load((Path(__file__).resolve().parents[3] / "config.yml").read_text())
 
@@ -48,7 +49,7 @@ def test_a_low_answer_confidence_falls_back(gate):
 
 
 def test_close_answers_ask_did_you_mean_with_candidates(gate):
-    msg = message("the pads", ranking=[("how_it_works", 0.48), ("what_is", 0.42), ("safety", 0.05)])
+    msg = message("the pads", ranking=[("how_it_works", 0.38), ("what_is", 0.36), ("safety", 0.05)])
     assert gated(gate, msg) == "did_you_mean"
     assert msg.get(CANDIDATES_KEY) == ["how_it_works", "what_is"]
     assert msg.get("nlu_intent")["name"] == "faq"
@@ -103,3 +104,113 @@ def test_non_latin_script_is_not_english(gate):
 def test_button_payloads_are_left_alone(gate):
     msg = message('/choose_faq{"faq_topic": "safety"}', intent="choose_faq")
     assert gated(gate, msg) == "choose_faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my husband's face has dropped on one side and his speech is slurred",
+        "i think mum is having a stroke",
+        "he's collapsed and i can't wake him",
+        "my dad has crushing pain in his chest",
+        "she's having a seizure on the floor",
+        "the cut is bleeding and it won't stop",
+        "her throat is closing up after the bee sting",
+        "my wife suddenly got very confused and doesn't know where she is",
+        "I can't breathe properly",
+    ],
+)
+def test_999_emergencies_win_about_anyone(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "burnt the pizza again lol",
+        "got a blister on my bike tyre, any tips",
+        "the tent collapsed in the wind",
+        "i'm completely burnt out at work",
+        "he swims breaststroke",
+        "what a stroke of luck",
+        "will it blister?",
+        "what happens if the pad burns me?",
+        "could it cause burns",
+    ],
+)
+def test_red_flag_words_said_of_things_or_asked_about_are_not_emergencies(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) != "urgent"
+
+
+def test_a_question_with_a_report_in_it_is_still_a_red_flag(gate):
+    assert gated(gate, message("will it always blister like this? i've got a blister where the pad was")) == "urgent"
+
+
+def near(message_: Message, **similarities: float) -> Message:
+    message_.set(SIMILARITIES_KEY, {k.replace("__", "/"): v for k, v in similarities.items()})
+    return message_
+
+
+@pytest.fixture()
+def floored_gate() -> AnswerGate:
+    settings = next(c for c in CONFIG["pipeline"] if c["name"].endswith("AnswerGate"))
+    params = {k: v for k, v in settings.items() if k != "name"}
+    floors = {"faq/*": 0.5, "urgent": 0.4, "flare_report": 0.45}
+    return AnswerGate({**AnswerGate.get_default_config(), **params, "min_similarity": floors,
+                       "min_domain_similarity": 0.45})  # fmt: skip
+
+
+def test_a_confident_leaflet_answer_far_from_its_examples_is_not_given(floored_gate):
+    far = near(message("who invented the internet", ranking=[("history", 0.97), ("what_is", 0.01)]),
+               faq__history=0.31, faq__what_is=0.2, leaflet_gap=0.25)  # fmt: skip
+    assert gated(floored_gate, far) == "out_of_scope"
+    close = near(message("is this a new treatment", ranking=[("history", 0.97), ("what_is", 0.01)]), faq__history=0.8)
+    assert gated(floored_gate, close) == "faq"
+
+
+def test_far_from_the_chosen_answer_but_about_the_treatment_says_the_leaflet_does_not_cover_it(floored_gate):
+    gap = near(message("how much does a session cost", ranking=[("course_length", 0.9), ("what_is", 0.05)]),
+               faq__course_length=0.42, leaflet_gap=0.71)  # fmt: skip
+    assert gated(floored_gate, gap) == "leaflet_gap"
+
+
+def test_the_classifiers_urgent_needs_urgent_examples_nearby_but_red_flag_phrases_do_not(floored_gate):
+    guess = near(message("how do I get red wine out of a sofa", intent="urgent", confidence=0.8), urgent=0.2)
+    assert gated(floored_gate, guess) == "out_of_scope"
+    novel = near(message("my arm is covered in blisters", intent="urgent"), urgent=0.1)
+    assert gated(floored_gate, novel) == "urgent"
+
+
+def test_did_you_mean_offers_only_answers_the_message_is_near(floored_gate):
+    msg = near(message("the pads", ranking=[("how_it_works", 0.38), ("what_is", 0.36), ("safety", 0.05)]),
+               faq__how_it_works=0.6, faq__what_is=0.3)  # fmt: skip
+    assert gated(floored_gate, msg) == "did_you_mean"
+    assert msg.get(CANDIDATES_KEY) == ["how_it_works"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ive started cutting myself again",
+        "my wife says she doesnt want to live anymore",
+        "he keeps saying he wants to die",
+    ],
+)
+def test_self_harm_in_other_words_and_about_someone_else_gets_crisis(gate, text):
+    assert gated(gate, message(text, intent="flare_report")) == "crisis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the best stroke for a beginner swimmer",
+        "right, I'm off before I collapse in front of the telly",
+        "my sourdough starter collapsed overnight",
+        "cant breathe for laughing at this",
+        "does anyone ever faint during it?",
+        "if the skin did blister, would I still finish the course?",
+        "i need to cut my hair",
+    ],
+)
+def test_idioms_and_questions_about_possibilities_are_not_emergencies(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) not in ("urgent", "crisis")
