@@ -49,9 +49,8 @@ def table(results: dict[str, Score]) -> str:
         "|---|---|---|---|---|---|---|",
     ]
     for name, result in results.items():
-        recall = result.urgent_recall
-        recall_text = "n/a" if recall is None else f"{recall:.1%} ({result.urgent_total - len(result.urgent_misses)}/"
-        recall_text += "" if recall is None else f"{result.urgent_total})"
+        recall, caught = result.urgent_recall, result.urgent_total - len(result.urgent_misses)
+        recall_text = "n/a" if recall is None else f"{recall:.1%} ({caught}/{result.urgent_total})"
         rows.append(
             f"| {name} | {result.total} | {result.accuracy:.1%} | {result.bluff_rate:.1%} "
             f"({len(result.bluffs)}/{result.no_leaflet_total}) | {result.false_alarm_rate:.2%} "

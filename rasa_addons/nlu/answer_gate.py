@@ -113,20 +113,15 @@ class AnswerGate(ConfigOnlyClassifier):
                 message.set(CANDIDATES_KEY, candidates, add_to_output=True)
         return messages
 
-    def _mentions(self, pattern: re.Pattern | None, text: str) -> bool:
-        """True if the pattern occurs and is not negated just before ("no blisters")."""
+    def _mentions(self, pattern: re.Pattern | None, text: str, as_happening: bool = False) -> bool:
+        """True if the pattern occurs and is not negated just before ("no blisters"); `as_happening` also
+        leaves out what is said of a thing ("burnt the toast") or asked as a possibility ("will it blister?")."""
         if pattern is None:
             return False
-        return any(not self.negation.search(text[: m.start()]) for m in pattern.finditer(text))
-
-    def _happening(self, text: str) -> bool:
-        """A red flag reported as happening: not negated ("no blisters"), not said of a thing ("burnt the
-        toast"), not asked about as a possibility ("will it blister?")."""
-        if self.red_flags is None:
-            return False
         return any(
-            not self.negation.search(text[: m.start()]) and not self._everyday(text, m) and not self._asked(text, m)
-            for m in self.red_flags.finditer(text)
+            not self.negation.search(text[: m.start()])
+            and not (as_happening and (self._everyday(text, m) or self._asked(text, m)))
+            for m in pattern.finditer(text)
         )
 
     def _everyday(self, text: str, match: re.Match) -> bool:
@@ -146,9 +141,7 @@ class AnswerGate(ConfigOnlyClassifier):
     def floor(self, path: str) -> float | None:
         """The similarity to its own examples that `path` needs, if any."""
         floors = self.config["min_similarity"]
-        if path in floors:
-            return floors[path]
-        return floors.get("faq/*") if path.startswith("faq/") else None
+        return floors.get(path, floors.get(_any_answer(path)))
 
     def _far_from(self, message: Message, path: str) -> bool:
         """True if the message is less similar to `path`'s own examples than that path's floor."""
@@ -160,10 +153,8 @@ class AnswerGate(ConfigOnlyClassifier):
     def _not_ours(self, message: Message) -> str:
         """Out of scope, said as "the leaflet doesn't cover that" when the message is about the treatment."""
         similarities = message.get(SIMILARITIES_KEY) or {}
-        domain = [
-            s for p, s in similarities.items()
-            if p in self.config["domain_paths"] or (p.startswith("faq/") and "faq/*" in self.config["domain_paths"])
-        ]  # fmt: skip
+        domain_paths = self.config["domain_paths"]
+        domain = [s for p, s in similarities.items() if p in domain_paths or _any_answer(p) in domain_paths]
         return "leaflet_gap" if domain and max(domain) >= self.config["min_domain_similarity"] else "out_of_scope"
 
     def decide(self, message: Message) -> tuple[str | None, list[str]]:
@@ -172,7 +163,7 @@ class AnswerGate(ConfigOnlyClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if self._mentions(self.crisis, text):
             return "crisis", []
-        if intent != "crisis" and self._happening(text):
+        if intent != "crisis" and self._mentions(self.red_flags, text, as_happening=True):
             return "urgent", []
         latin = non_latin_share(text) < self.config["non_latin_share"]
         if intent in ("urgent", "crisis"):
@@ -221,6 +212,11 @@ class AnswerGate(ConfigOnlyClassifier):
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
         message.set(INTENT_RANKING_KEY, [new_intent, *ranking], add_to_output=True)
         message.set("nlu_intent", previous, add_to_output=True)
+
+
+def _any_answer(path: str) -> str | None:
+    """ "faq/*", the name settings use for every leaflet answer, if `path` is one."""
+    return "faq/*" if path.startswith(f"{FAQ_INTENT}/") else None
 
 
 def _chosen_answer(message: Message, retrieval_intent: str) -> str | None:

@@ -63,13 +63,16 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
+    def _add_embedding(self, message: Message) -> str | None:
+        """The whole text's embedding as the message's sentence feature; the text, if there is one."""
+        text = message.get(TEXT)
+        if text:
+            self.add_features_to_message(None, self.model.encode(text)[None, :], TEXT, message)
+        return text
+
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT)
-            if not text:
-                continue
-            self.add_features_to_message(None, self.model.encode(text)[None, :], TEXT, message)
-            parts = sentences(text)
+            parts = sentences(self._add_embedding(message) or "")
             if len(parts) > 1:
                 message.set(SENTENCES_KEY, np.stack([self.model.encode(part) for part in parts]))
         return messages
@@ -77,6 +80,5 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         # Training examples are compared as wholes: their sentences are not separately labelled.
         for message in training_data.training_examples:
-            if message.get(TEXT):
-                self.add_features_to_message(None, self.model.encode(message.get(TEXT))[None, :], TEXT, message)
+            self._add_embedding(message)
         return training_data

@@ -45,9 +45,10 @@ def path_of(example: Message) -> str | None:
     return example.get_full_intent()
 
 
-def similarities_by_path(matrix: np.ndarray, starts: np.ndarray, vector: np.ndarray) -> np.ndarray:
-    """For each path (examples sorted by path, `starts` its first rows), the highest cosine similarity."""
-    return np.maximum.reduceat(matrix @ vector, starts)
+def similarities_by_path(matrix: np.ndarray, starts: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    """For each path (examples sorted by path, `starts` its first rows), the highest cosine similarity
+    to any of `vectors` (one per row: the message, then its sentences)."""
+    return np.maximum.reduceat(matrix @ vectors.T, starts, axis=0).max(axis=1)
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
@@ -130,9 +131,8 @@ class NearestExamples(GraphComponent):
         vector = self._embedding(message)
         if vector is None or not len(self.paths):
             return {}
-        best = similarities_by_path(self.matrix, self.starts, vector)
-        for sentence in message.get(SENTENCES_KEY, []):
-            best = np.maximum(best, similarities_by_path(self.matrix, self.starts, sentence))
+        vectors = np.vstack([vector, *message.get(SENTENCES_KEY, [])])
+        best = similarities_by_path(self.matrix, self.starts, vectors)
         return dict(zip(self.path_names, best.tolist(), strict=True))
 
     def process(self, messages: list[Message]) -> list[Message]:
