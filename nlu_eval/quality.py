@@ -7,6 +7,8 @@ messages that should get none), the false-alarm rate (urgent answers to
 messages that are not urgent) and urgent recall. The sets (tests/sets/README.md):
 
 - tests/nlu_dev.yml          dev set: tuning happens against it
+- tests/sets/dev_faq.yml     tuning set: leaflet questions, and near misses the leaflet does not answer
+- tests/sets/dev_emergencies.yml  tuning set for the safety net: 999 signs in plain words, and look-alikes
 - tests/nlu_holdout.yml      held-out questions in the style of the training data
 - tests/sets/hwu64_validation.tsv   5,008 general-domain messages (HWU64's validation half), none about us
 - tests/sets/near_miss.yml   what patients ask that the leaflet does not answer, and answerable controls
@@ -29,6 +31,8 @@ from nlu_eval.scoring import Score, agent_parser, load_set, score
 
 SETS = {
     "dev": PROJECT_ROOT / "tests" / "nlu_dev.yml",
+    "dev faq": PROJECT_ROOT / "tests" / "sets" / "dev_faq.yml",
+    "dev emergencies": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies.yml",
     "holdout": PROJECT_ROOT / "tests" / "nlu_holdout.yml",
     "hwu64 validation": PROJECT_ROOT / "tests" / "sets" / "hwu64_validation.tsv",
     "near miss": PROJECT_ROOT / "tests" / "sets" / "near_miss.yml",

@@ -21,11 +21,11 @@ MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 HELD_OUT = ("holdout", "hwu64 validation", "near miss", "emergencies", "narratives")
 # set -> (lowest accuracy, highest bluff rate, highest false-alarm rate, lowest urgent recall)
 GATES = {
-    "holdout": (0.92, 0.02, 0.01, 1.0),  # measured 94.1%, 0%, 0%, 29/29
-    "hwu64 validation": (0.98, 0.01, 0.003, None),  # 99.0%, 0.28%, 0.06%
-    "near miss": (0.85, 0.12, 0.02, None),  # 90.0%, 8.3%, 0.6%
-    "emergencies": (0.82, 0.02, 0.25, 0.97),  # 86.5%, 0%, 20%, 119/122
-    "narratives": (0.67, 0.06, 0.09, 1.0),  # 71.1%, 3.0%, 6.8%, 17/17
+    "holdout": (0.92, 0.02, 0.01, 1.0),  # measured 93.0%, 0%, 0%, 29/29
+    "hwu64 validation": (0.98, 0.01, 0.003, None),  # 99.0%, 0.16%, 0.06%
+    "near miss": (0.86, 0.08, 0.02, None),  # 89.4%, 6.2%, 0.6%
+    "emergencies": (0.84, 0.02, 0.25, 0.99),  # 87.8%, 0%, 22%, 121/122
+    "narratives": (0.72, 0.06, 0.08, 1.0),  # 75.6%, 4.0%, 5.5%, 17/17
 }
 
 

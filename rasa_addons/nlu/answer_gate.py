@@ -81,7 +81,7 @@ class AnswerGate(ConfigOnlyClassifier):
             # Paths whose examples make a message "about the treatment" (leaflet_gap rather than out_of_scope).
             "domain_paths": ["faq/*", "leaflet_gap", "flare_report", "progress_report", "ask_your_doctor"],
             "min_domain_similarity": 1.0,
-            # A red-flag or self-harm phrase does not count in these contexts ("burnt the toast").
+            # A red-flag phrase does not count inside these idioms ("burnt the toast").
             "everyday_context_patterns": [],
             # ...nor in a sentence that asks what might happen ("will it blister?").
             "hypothetical_patterns": [],
@@ -125,17 +125,18 @@ class AnswerGate(ConfigOnlyClassifier):
         )
 
     def _everyday(self, text: str, match: re.Match) -> bool:
-        """A phrase used of things, not of a body: "burnt the toast", "a blister on the bike tyre"."""
+        """The phrase is part of an everyday idiom: "burnt the toast", "a blister on the bike tyre"."""
         if self.everyday is None:
             return False
-        around = text[max(0, match.start() - 30) : match.end() + 30]
-        return bool(self.everyday.search(around))
+        return any(
+            idiom.start() < match.end() and match.start() < idiom.end() for idiom in self.everyday.finditer(text)
+        )
 
     def _asked(self, text: str, match: re.Match) -> bool:
-        """The phrase is in a question about what might happen, not a report of what is happening."""
+        """The phrase's clause asks what might happen; it does not report what is happening."""
         if self.hypothetical is None:
             return False
-        start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n") + 1
+        start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n,;") + 1
         return bool(self.hypothetical.search(text[start : match.end()]))
 
     def floor(self, path: str) -> float | None:

@@ -14,12 +14,15 @@ could lose the last moments of conversations, which a chat can afford.
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 import yaml
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -54,6 +57,10 @@ def tracker_store_url(endpoints: Path = PROJECT_ROOT / "endpoints.yml") -> str:
     return url.render_as_string(hide_password=False)
 
 
+# Set on a tracker this store loaded or saved: how many of its events the store holds.
+EVENTS_IN_STORE = "_clinic_events_in_store"
+
+
 def tune_sqlite(connection: Any, _record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -62,19 +69,38 @@ def tune_sqlite(connection: Any, _record: Any) -> None:
 
 
 class ClinicTrackerStore(SQLTrackerStore):
-    """Rasa's SQLTrackerStore with SQLite in write-ahead-log mode, and checked connections to PostgreSQL."""
+    """Rasa's SQLTrackerStore with pooled SQLite connections in write-ahead-log mode, and checked ones to PostgreSQL."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if settings().tracker_store_url:
             kwargs.update(settings_from_url(settings().tracker_store_url))
         super().__init__(*args, **kwargs)
-        if self.engine.dialect.name == "sqlite":
+        url = self.engine.url
+        self.engine.dispose()
+        if url.get_dialect().name == "sqlite":
+            # SQLAlchemy 1.4 opens a new SQLite connection for every session (NullPool): three per patient
+            # message, each setting the pragmas again. A pool keeps them open, as SQLAlchemy 2.0 does.
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, connect_args={"check_same_thread": False})
             event.listen(self.engine, "connect", tune_sqlite)
-            self.engine.dispose()  # connections opened before the listener was added are not reused
-        elif self.engine.dialect.name != "sqlite":
+        else:
             # Rasa's engine hands out pooled connections unchecked: after a database restart the
             # first request on each dead connection would fail. pool_pre_ping tests each one first.
-            url = self.engine.url
-            self.engine.dispose()
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions:
+            # Every event of this tracker came from the store (the latest session's, as save() counts).
+            setattr(tracker, EVENTS_IN_STORE, len(tracker.events))
+        return tracker
+
+    def _additional_events(self, session: sa.orm.Session, tracker: DialogueStateTracker) -> Iterator:
+        stored = getattr(tracker, EVENTS_IN_STORE, None)
+        if stored is None:
+            return super()._additional_events(session, tracker)
+        return itertools.islice(tracker.events, stored, len(tracker.events))
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        await super().save(tracker)
+        setattr(tracker, EVENTS_IN_STORE, len(tracker.events))

@@ -3,12 +3,14 @@
 from collections import Counter
 from pathlib import Path
 
-from nlu_eval.scoring import load_examples
+from nlu_eval.scoring import load_examples, load_set
 
 ROOT = Path(__file__).resolve().parents[3]
 TRAINING = [pair for path in sorted((ROOT / "data" / "nlu").glob("*.yml")) for pair in load_examples(path)]
 DEV = load_examples(ROOT / "tests" / "nlu_dev.yml")
 HOLDOUT = load_examples(ROOT / "tests" / "nlu_holdout.yml")
+# The independent sets, tuning and held-out alike (tests/sets/README.md).
+INDEPENDENT = {path.name: load_set(path) for path in sorted((ROOT / "tests" / "sets").glob("*.yml"))}
 FAQ_TOPICS = {
     "what_is", "history", "benefits", "safety", "how_it_works", "course_length", "does_it_hurt",
     "pain_after", "activity", "when_results", "not_working", "medication", "follow_up",
@@ -37,6 +39,9 @@ def test_no_test_message_is_in_the_training_data():
     trained = {text.lower() for text, _ in TRAINING}
     assert not [t for t, _ in DEV if t.lower() in trained]
     assert not [t for t, _ in HOLDOUT if t.lower() in trained]
+    assert {
+        name: [e.text for e in examples if e.text.lower() in trained] for name, examples in INDEPENDENT.items()
+    } == {name: [] for name in INDEPENDENT}
 
 
 def test_dev_and_holdout_do_not_share_messages():

@@ -118,6 +118,29 @@ def test_button_payloads_are_left_alone(gate):
         "her throat is closing up after the bee sting",
         "my wife suddenly got very confused and doesn't know where she is",
         "I can't breathe properly",
+        "my chest is really painful and tight",
+        "i cant get my breath",
+        "she can't get enough air in",
+        "dad cant lift his left arm suddenly and his words are coming out all muddled",
+        # Everyday words nearby do not make an emergency an idiom.
+        "my husband collapsed in the car",
+        "he was eating his dinner and started choking",
+        "she fainted by the door and isn't answering",
+        "dad fell off the roof and he's unconscious",
+        "my son burnt his hand on the oven and it's blistering",
+        # A question about what to do is not a question about what might happen.
+        "can someone help, my husband has collapsed",
+        "do i call 999 she's not breathing",
+        "can you help my dad is having a stroke",
+        # 999 signs described without their names.
+        "his chest feels like an elephant is sitting on it and he's clutching his chest",
+        "she can't find her words and her left hand won't grip",
+        "my little boy is fitting and his eyes are rolling",
+        "my grandad has stopped breathing",
+        "the baby is grey and floppy",
+        "swallowed a handful of paracetamol an hour ago",
+        "fell off the ladder and there's a bone sticking out",
+        "skin under the pad is broken and weeping",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
@@ -194,6 +217,8 @@ def test_did_you_mean_offers_only_answers_the_message_is_near(floored_gate):
         "ive started cutting myself again",
         "my wife says she doesnt want to live anymore",
         "he keeps saying he wants to die",
+        "my son keeps talking about killing himself",
+        "my brother says hes going to take an overdose tonight what do i do",
     ],
 )
 def test_self_harm_in_other_words_and_about_someone_else_gets_crisis(gate, text):
@@ -210,6 +235,12 @@ def test_self_harm_in_other_words_and_about_someone_else_gets_crisis(gate, text)
         "does anyone ever faint during it?",
         "if the skin did blister, would I still finish the course?",
         "i need to cut my hair",
+        "i'm choking on all this paperwork for my tax return, any tips",
+        "i nearly had a heart attack when i saw the bill",
+        "had a fit of the giggles in the meeting",
+        "choked up at my sister's wedding",
+        "what are the signs of a stroke, it's for a school project",
+        "i had a heart attack 3 years ago, is that a problem",
     ],
 )
 def test_idioms_and_questions_about_possibilities_are_not_emergencies(gate, text):

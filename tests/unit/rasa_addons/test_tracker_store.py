@@ -38,3 +38,47 @@ def test_sqlite_runs_in_write_ahead_log_mode(tmp_path: Path, monkeypatch: pytest
     with store.engine.connect() as connection:
         assert connection.execute(sa.text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(sa.text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+
+
+def test_sqlite_connections_are_kept_open_between_messages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLAlchemy 1.4's default for a SQLite file (NullPool) would open a new connection for every session."""
+    monkeypatch.delenv("CLINIC_TRACKER_STORE_URL", raising=False)
+    store = ClinicTrackerStore(db=str(tmp_path / "conversations.db"))
+    opened = []
+    sa.event.listen(store.engine, "connect", lambda connection, _record: opened.append(connection))
+    for _ in range(3):
+        with store.session_scope() as session:
+            session.execute(sa.text("SELECT 1"))
+    assert len(opened) == 1
+
+
+def test_saving_stores_each_event_once_without_counting_the_stored_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rasa counts the stored events at every save; this store remembers the count on the tracker it loaded."""
+    import asyncio
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    monkeypatch.delenv("CLINIC_TRACKER_STORE_URL", raising=False)
+    store = ClinicTrackerStore(domain=Domain.empty(), db=str(tmp_path / "conversations.db"))
+    statements: list[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+
+    async def conversation() -> DialogueStateTracker:
+        first = DialogueStateTracker.from_events("patient", [SessionStarted(), ActionExecuted("action_listen")])
+        await store.save(first)  # a tracker the store did not load: counted as Rasa does
+        tracker = await store.retrieve("patient")
+        tracker.update(UserUttered("does it hurt?"))
+        await store.save(tracker)
+        tracker.update(ActionExecuted("utter_faq"))
+        await store.save(tracker)
+        await store.save(tracker)  # nothing new: nothing stored
+        return await store.retrieve("patient")
+
+    statements.clear()
+    stored = asyncio.run(conversation())
+    assert [e.as_dict()["event"] for e in stored.events] == ["session_started", "action", "user", "action"]
+    assert sum("count(" in statement.lower() for statement in statements) == 1
