@@ -2,8 +2,9 @@
 
     python -m nlu_eval.floors [--model models/current.tar.gz]
 
-The tuning sets are tests/nlu_dev.yml, tests/sets/dev_tuning.yml, dev_faq.yml, dev_emergencies.yml and HWU64's
-fitting part (nlu_eval/hwu64_fit.tsv); the held-out sets are never read here.
+The tuning sets are tests/nlu_dev.yml, tests/sets/dev_tuning.yml, dev_faq.yml,
+dev_emergencies.yml, dev_emergencies_2.yml and HWU64's fitting part
+(nlu_eval/hwu64_fit.tsv); the held-out sets are never read here.
 Each message is parsed once, and what the pipeline knows just before the
 decision steps is kept: the classifiers' rankings and the similarity to
 every path. The decision steps (CombinedRanking, FallbackClassifier,
@@ -50,9 +51,10 @@ TUNING = {
     "dev tuning": PROJECT_ROOT / "tests" / "sets" / "dev_tuning.yml",
     "dev faq": PROJECT_ROOT / "tests" / "sets" / "dev_faq.yml",
     "dev emergencies": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies.yml",
+    "dev emergencies 2": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies_2.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
-IN_DOMAIN = ("dev", "dev tuning", "dev faq", "dev emergencies")
+IN_DOMAIN = ("dev", "dev tuning", "dev faq", "dev emergencies", "dev emergencies 2")
 OTHER_INTENTS = ("flare_report", "progress_report", "ask_your_doctor", "contact_clinic", "leaflet_gap")
 KEPT = (INTENT, INTENT_RANKING_KEY, "response_selector", "nearest_example_similarities")
 

@@ -9,6 +9,7 @@ messages that are not urgent) and urgent recall. The sets (tests/sets/README.md)
 - tests/nlu_dev.yml          dev set: tuning happens against it
 - tests/sets/dev_faq.yml     tuning set: leaflet questions, and near misses the leaflet does not answer
 - tests/sets/dev_emergencies.yml  tuning set for the safety net: 999 signs in plain words, and look-alikes
+- tests/sets/dev_emergencies_2.yml  the same in other voices: carers, older patients, second language, clinicians
 - tests/nlu_holdout.yml      held-out questions in the style of the training data
 - tests/sets/hwu64_validation.tsv   5,008 general-domain messages (HWU64's validation half), none about us
 - tests/sets/near_miss.yml   what patients ask that the leaflet does not answer, and answerable controls
@@ -33,6 +34,7 @@ SETS = {
     "dev": PROJECT_ROOT / "tests" / "nlu_dev.yml",
     "dev faq": PROJECT_ROOT / "tests" / "sets" / "dev_faq.yml",
     "dev emergencies": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies.yml",
+    "dev emergencies 2": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies_2.yml",
     "holdout": PROJECT_ROOT / "tests" / "nlu_holdout.yml",
     "hwu64 validation": PROJECT_ROOT / "tests" / "sets" / "hwu64_validation.tsv",
     "near miss": PROJECT_ROOT / "tests" / "sets" / "near_miss.yml",

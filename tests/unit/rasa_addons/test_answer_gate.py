@@ -141,6 +141,14 @@ def test_button_payloads_are_left_alone(gate):
         "swallowed a handful of paracetamol an hour ago",
         "fell off the ladder and there's a bone sticking out",
         "skin under the pad is broken and weeping",
+        # ...and in the words of carers, older patients, second-language writers and clinicians.
+        "I do not like to bother anyone but there is a band around my chest and my GTN spray has not helped",
+        "my mother looked at me and didn't know who I was",
+        "the redness from Monday's session has spread up to my elbow and it's hot",
+        "baby very sleepy, not feeding, hard to wake",
+        "non-blanching rash on his legs and a fever",
+        "my father keeled over in the garden",
+        "during my session the pain was nine out of ten",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
