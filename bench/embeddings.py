@@ -33,13 +33,6 @@ import yaml
 from clinic.settings import PROJECT_ROOT
 
 OUT = PROJECT_ROOT / "var" / "bench" / "embeddings"
-HELD_OUT = {
-    "holdout": PROJECT_ROOT / "tests" / "nlu_holdout.yml",
-    "hwu64 validation": PROJECT_ROOT / "tests" / "sets" / "hwu64_validation.tsv",
-    "near miss": PROJECT_ROOT / "tests" / "sets" / "near_miss.yml",
-    "emergencies": PROJECT_ROOT / "tests" / "sets" / "emergencies.yml",
-    "narratives": PROJECT_ROOT / "tests" / "sets" / "narratives.yml",
-}
 # What each contender installs on top of the project's other dependencies (none for spaCy's vectors).
 PACKAGES = {
     "spacy-vectors": [],
@@ -70,8 +63,9 @@ def variant_config(name: str) -> dict:
 
 def evaluate(name: str) -> dict:
     """Train, choose settings on the tuning sets, score the held-out sets; in this process."""
-    from nlu_eval.floors import TUNING, Tail, Targets, choose, chosen_settings, parse_all, scores, step_configs
+    from nlu_eval.floors import Tail, Targets, choose, chosen_settings, parse_all, scores, step_configs
     from nlu_eval.scoring import agent_parser, load_set
+    from nlu_eval.sets import HELD_OUT, TUNING
 
     OUT.mkdir(parents=True, exist_ok=True)
     config_path = OUT / f"{name}.config.yml"

@@ -45,15 +45,8 @@ from rasa.shared.nlu.training_data.message import Message
 
 from clinic.settings import PROJECT_ROOT
 from nlu_eval.scoring import Example, Score, load_set, predicted_label
+from nlu_eval.sets import TUNING
 
-TUNING = {
-    "dev": PROJECT_ROOT / "tests" / "nlu_dev.yml",
-    "dev tuning": PROJECT_ROOT / "tests" / "sets" / "dev_tuning.yml",
-    "dev faq": PROJECT_ROOT / "tests" / "sets" / "dev_faq.yml",
-    "dev emergencies": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies.yml",
-    "dev emergencies 2": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies_2.yml",
-    "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
-}
 IN_DOMAIN = ("dev", "dev tuning", "dev faq", "dev emergencies", "dev emergencies 2")
 OTHER_INTENTS = ("flare_report", "progress_report", "ask_your_doctor", "contact_clinic", "leaflet_gap")
 KEPT = (INTENT, INTENT_RANKING_KEY, "response_selector", "nearest_example_similarities")

@@ -29,18 +29,10 @@ from pathlib import Path
 
 from clinic.settings import PROJECT_ROOT
 from nlu_eval.scoring import Score, agent_parser, load_set, score
+from nlu_eval.sets import HELD_OUT, TUNING
 
-SETS = {
-    "dev": PROJECT_ROOT / "tests" / "nlu_dev.yml",
-    "dev faq": PROJECT_ROOT / "tests" / "sets" / "dev_faq.yml",
-    "dev emergencies": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies.yml",
-    "dev emergencies 2": PROJECT_ROOT / "tests" / "sets" / "dev_emergencies_2.yml",
-    "holdout": PROJECT_ROOT / "tests" / "nlu_holdout.yml",
-    "hwu64 validation": PROJECT_ROOT / "tests" / "sets" / "hwu64_validation.tsv",
-    "near miss": PROJECT_ROOT / "tests" / "sets" / "near_miss.yml",
-    "emergencies": PROJECT_ROOT / "tests" / "sets" / "emergencies.yml",
-    "narratives": PROJECT_ROOT / "tests" / "sets" / "narratives.yml",
-}
+# The tuning sets patients' figures are read from, then every held-out set.
+SETS = {name: TUNING[name] for name in ("dev", "dev faq", "dev emergencies", "dev emergencies 2")} | HELD_OUT
 
 
 def evaluate(model: Path, sets: dict[str, Path] = SETS) -> dict[str, Score]:

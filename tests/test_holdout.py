@@ -14,11 +14,11 @@ import json
 import pytest
 
 from clinic.settings import PROJECT_ROOT
-from nlu_eval.quality import SETS, evaluate
+from nlu_eval.quality import evaluate
 from nlu_eval.scoring import Score
+from nlu_eval.sets import HELD_OUT
 
 MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
-HELD_OUT = ("holdout", "hwu64 validation", "near miss", "emergencies", "narratives")
 # set -> (lowest accuracy, highest bluff rate, highest false-alarm rate, lowest urgent recall)
 GATES = {
     "holdout": (0.92, 0.02, 0.01, 1.0),  # measured 93.0%, 0%, 0%, 29/29
@@ -33,7 +33,7 @@ GATES = {
 def results() -> dict[str, Score]:
     if not MODEL.exists():
         pytest.fail("no trained model: run `make train` first")
-    outcome = evaluate(MODEL, {name: SETS[name] for name in HELD_OUT})
+    outcome = evaluate(MODEL, HELD_OUT)
     print(json.dumps({name: score.summary() for name, score in outcome.items()}, indent=2))
     return outcome
 

@@ -2,7 +2,7 @@
 
 Named in config.yml after DIET, the ResponseSelector and NearestExamples,
 before the fallback and the answer gate. DIET and the ResponseSelector judge
-a message by its words (sparse features, with MiniLM's sentence features);
+a message by its words (sparse features: words and character n-grams);
 nearest_examples.py by how close its meaning is to each path's own examples.
 Each is wrong in its own way: the classifiers on wordings they never saw,
 the neighbours on short or ambiguous text. Their mixture,

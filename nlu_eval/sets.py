@@ -1,0 +1,28 @@
+"""Every evaluation set, by name, in one place: which are for tuning and which are held out.
+
+Who wrote each set and what it may be used for: tests/sets/README.md. The
+tuning sets are what `python -m nlu_eval.floors` chooses settings on; the
+held-out sets only judge a model (`make holdout`, `make quality`, `make bench`).
+"""
+
+from __future__ import annotations
+
+from clinic.settings import PROJECT_ROOT
+
+_SETS = PROJECT_ROOT / "tests" / "sets"
+
+TUNING = {
+    "dev": PROJECT_ROOT / "tests" / "nlu_dev.yml",
+    "dev tuning": _SETS / "dev_tuning.yml",
+    "dev faq": _SETS / "dev_faq.yml",
+    "dev emergencies": _SETS / "dev_emergencies.yml",
+    "dev emergencies 2": _SETS / "dev_emergencies_2.yml",
+    "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
+}
+HELD_OUT = {
+    "holdout": PROJECT_ROOT / "tests" / "nlu_holdout.yml",
+    "hwu64 validation": _SETS / "hwu64_validation.tsv",
+    "near miss": _SETS / "near_miss.yml",
+    "emergencies": _SETS / "emergencies.yml",
+    "narratives": _SETS / "narratives.yml",
+}
