@@ -3,7 +3,7 @@
     python -m nlu_eval.floors [--model models/current.tar.gz]
 
 The tuning sets are tests/nlu_dev.yml, tests/sets/dev_tuning.yml, dev_faq.yml,
-dev_emergencies.yml, dev_emergencies_2.yml and HWU64's fitting part
+dev_emergencies*.yml, dev_near_miss.yml, dev_faq_2.yml and HWU64's fitting part
 (nlu_eval/hwu64_fit.tsv); the held-out sets are never read here.
 Each message is parsed once, and what the pipeline knows just before the
 decision steps is kept: the classifiers' rankings and the similarity to
@@ -47,7 +47,7 @@ from clinic.settings import PROJECT_ROOT
 from nlu_eval.scoring import Example, Score, load_set, predicted_label
 from nlu_eval.sets import TUNING
 
-IN_DOMAIN = ("dev", "dev tuning", "dev faq", "dev emergencies", "dev emergencies 2")
+IN_DOMAIN = tuple(name for name in TUNING if name != "hwu64 fit")
 OTHER_INTENTS = ("flare_report", "progress_report", "ask_your_doctor", "contact_clinic", "leaflet_gap")
 KEPT = (INTENT, INTENT_RANKING_KEY, "response_selector", "nearest_example_similarities")
 

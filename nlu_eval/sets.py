@@ -17,6 +17,10 @@ TUNING = {
     "dev faq": _SETS / "dev_faq.yml",
     "dev emergencies": _SETS / "dev_emergencies.yml",
     "dev emergencies 2": _SETS / "dev_emergencies_2.yml",
+    "dev emergencies 3": _SETS / "dev_emergencies_3.yml",
+    "dev emergencies 4": _SETS / "dev_emergencies_4.yml",
+    "dev near miss": _SETS / "dev_near_miss.yml",
+    "dev faq 2": _SETS / "dev_faq_2.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

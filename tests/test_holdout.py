@@ -22,10 +22,10 @@ MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 # set -> (lowest accuracy, highest bluff rate, highest false-alarm rate, lowest urgent recall)
 GATES = {
     "holdout": (0.92, 0.02, 0.01, 1.0),  # measured 93.0%, 0%, 0%, 29/29
-    "hwu64 validation": (0.98, 0.01, 0.003, None),  # 99.0%, 0.16%, 0.06%
-    "near miss": (0.86, 0.08, 0.02, None),  # 89.4%, 6.2%, 0.6%
-    "emergencies": (0.84, 0.02, 0.25, 0.99),  # 87.8%, 0%, 22%, 121/122
-    "narratives": (0.72, 0.06, 0.08, 1.0),  # 75.6%, 4.0%, 5.5%, 17/17
+    "hwu64 validation": (0.98, 0.01, 0.003, None),  # 99.0%, 0.14%, 0.02%
+    "near miss": (0.88, 0.06, 0.02, None),  # 91.2%, 4.2%, 0%
+    "emergencies": (0.87, 0.02, 0.2, 0.99),  # 90.5%, 0%, 16%, 121/122
+    "narratives": (0.75, 0.05, 0.06, 1.0),  # 78.9%, 3.0%, 3.7%, 17/17
 }
 
 

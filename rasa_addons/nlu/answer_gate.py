@@ -23,6 +23,12 @@ doesn't cover that, ask the clinic") when it is near the treatment's
 questions at all, `out_of_scope` when it is near nothing we answer. The
 red-flag and self-harm phrases are not subject to this: they always win.
 
+The other way round, a message the classifiers would refuse (out of scope,
+leaflet gap, fallback) that is clearly nearest one leaflet answer's own
+examples (`nearest_answer_similarity` or more, and `nearest_answer_margin`
+ahead of every other path; one sentence, not a story) gets that answer: the classifiers refuse
+in-domain wordings they never saw ("is football ok between sessions").
+
 The phrase lists live in config.yml so that clinicians can review them there.
 """
 
@@ -37,11 +43,16 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 
 from rasa_addons.nlu.config_only import ConfigOnlyClassifier
+from rasa_addons.nlu.minilm_featurizer import sentences
 from rasa_addons.nlu.nearest_examples import SIMILARITIES_KEY
 
 CANDIDATES_KEY = "answer_candidates"
 GATE_KEY = "answer_gate"
 FAQ_INTENT = "faq"
+# Where a clause ends, for reading a phrase in its own clause: punctuation, or "and" / "but" between two.
+CLAUSE_BOUNDARY = re.compile(r"[.,;!?\n]|\s(?:and|but)\s", re.IGNORECASE)
+# What the gate may turn into a leaflet answer when the message is clearly nearest one.
+REFUSALS = {"out_of_scope", "leaflet_gap", "nlu_fallback"}
 # Messages that are button payloads ("/choose_faq{...}") are not NLU's to judge.
 PAYLOAD_PREFIX = "/"
 
@@ -78,6 +89,9 @@ class AnswerGate(ConfigOnlyClassifier):
             "ask_your_doctor_patterns": [],
             # Path (or "faq/*" for every leaflet answer) -> the similarity its examples must reach.
             "min_similarity": {},
+            # A refusal clearly nearest one leaflet answer's examples gets that answer instead (1.0: never).
+            "nearest_answer_similarity": 1.0,
+            "nearest_answer_margin": 0.05,
             # Paths whose examples make a message "about the treatment" (leaflet_gap rather than out_of_scope).
             "domain_paths": ["faq/*", "leaflet_gap", "flare_report", "progress_report", "ask_your_doctor"],
             "min_domain_similarity": 1.0,
@@ -85,9 +99,15 @@ class AnswerGate(ConfigOnlyClassifier):
             "everyday_context_patterns": [],
             # ...nor in a sentence that asks what might happen ("will it blister?").
             "hypothetical_patterns": [],
-            # "no blisters", "not burnt": a negation shortly before the phrase.
+            # ...nor in a clause that places it years ago and says nothing of now ("a mild stroke 10 years ago").
+            "past_patterns": [],
+            "present_pattern": r"\b(?:now|again|today|tonight|this (?:morning|afternoon|evening)|just|still|since)\b",
+            # "no blisters", "not burnt": a negation shortly before the phrase, in the same clause. "No one",
+            # and a negation before "and" or "but", say nothing of the phrase ("the pain never stops and
+            # I've been thinking about ending it", "not sure but he collapsed").
             "negation_pattern": (
-                r"\b(?:no|not|without|never|nor|don'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t)\b[^.,;!?]{0,25}$"
+                r"\b(?:no(?! one\b)|not|without|never|nor|don'?t|didn'?t|haven'?t|hasn'?t|isn'?t|aren'?t)\b"
+                r"(?:(?!\b(?:and|but|so|because)\b)[^.,;!?]){0,25}$"
             ),
         }
 
@@ -99,6 +119,8 @@ class AnswerGate(ConfigOnlyClassifier):
         self.negation = re.compile(config["negation_pattern"], re.IGNORECASE)
         self.everyday = _compile(config["everyday_context_patterns"])
         self.hypothetical = _compile(config["hypothetical_patterns"])
+        self.past = _compile(config["past_patterns"])
+        self.present = re.compile(config["present_pattern"], re.IGNORECASE)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -106,6 +128,8 @@ class AnswerGate(ConfigOnlyClassifier):
             if text.startswith(PAYLOAD_PREFIX):
                 continue
             decision, candidates = self.decide(message)
+            if (decision or (message.get(INTENT) or {}).get(INTENT_NAME_KEY)) in REFUSALS:
+                decision = self._clearly_nearest_answer(message) or decision
             if decision:
                 self._set_intent(message, decision)
                 message.set(GATE_KEY, decision, add_to_output=True)
@@ -120,7 +144,7 @@ class AnswerGate(ConfigOnlyClassifier):
             return False
         return any(
             not self.negation.search(text[: m.start()])
-            and not (as_happening and (self._everyday(text, m) or self._asked(text, m)))
+            and not (as_happening and (self._everyday(text, m) or self._asked(text, m) or self._long_ago(text, m)))
             for m in pattern.finditer(text)
         )
 
@@ -138,6 +162,15 @@ class AnswerGate(ConfigOnlyClassifier):
             return False
         start = max(text.rfind(mark, 0, match.start()) for mark in ".!?\n,;") + 1
         return bool(self.hypothetical.search(text[start : match.end()]))
+
+    def _long_ago(self, text: str, match: re.Match) -> bool:
+        """The phrase's clause tells of the past and not of now: "I had a seizure back in 2015 but none since"."""
+        if self.past is None:
+            return False
+        start = max((boundary.end() for boundary in CLAUSE_BOUNDARY.finditer(text, 0, match.start())), default=0)
+        following = CLAUSE_BOUNDARY.search(text, match.end())
+        clause = text[start : following.start() if following else len(text)]
+        return bool(self.past.search(clause)) and not self.present.search(clause)
 
     def floor(self, path: str) -> float | None:
         """The similarity to its own examples that `path` needs, if any."""
@@ -187,6 +220,28 @@ class AnswerGate(ConfigOnlyClassifier):
             return self._not_ours(message), []
         return decision, candidates
 
+    def _clearly_nearest_answer(self, message: Message) -> str | None:
+        """For a message about to be refused: the leaflet answer it is clearly nearest, given as the answer.
+
+        None when no answer is near enough or far enough ahead of every other path, or when the message
+        asks about the patient's own health (that is the doctor's question, not the leaflet's)."""
+        similarities = message.get(SIMILARITIES_KEY) or {}
+        # A story's similarity is its nearest sentence's (nearest_examples.py), which says what one
+        # sentence is like, not what the story asks.
+        if not similarities or len(sentences(message.get(TEXT) or "")) > 1:
+            return None
+        ranked = sorted(similarities.items(), key=lambda item: -item[1])
+        path, best = ranked[0]
+        runner_up = ranked[1][1] if len(ranked) > 1 else -1.0
+        if _any_answer(path) is None or best < self.config["nearest_answer_similarity"]:
+            return None
+        if best - runner_up < self.config["nearest_answer_margin"]:
+            return None
+        if self._mentions(self.ask_doctor, message.get(TEXT) or ""):
+            return "ask_your_doctor"
+        _give_answer(message, self.config["retrieval_intent"], path, best)
+        return self.config["retrieval_intent"]
+
     def _judge_answer(self, message: Message) -> tuple[str | None, list[str]]:
         selector = (message.get("response_selector") or {}).get(self.config["retrieval_intent"]) or {}
         ranking = selector.get("ranking") or []
@@ -218,6 +273,22 @@ class AnswerGate(ConfigOnlyClassifier):
 def _any_answer(path: str) -> str | None:
     """ "faq/*", the name settings use for every leaflet answer, if `path` is one."""
     return "faq/*" if path.startswith(f"{FAQ_INTENT}/") else None
+
+
+def _give_answer(message: Message, retrieval_intent: str, path: str, confidence: float) -> None:
+    """Makes `path` (`faq/<topic>`) the leaflet answer Rasa's retrieval action gives."""
+    selectors = message.get("response_selector") or {}
+    selector = selectors.setdefault(retrieval_intent, {})
+    selector["response"] = {
+        **selector.get("response", {}),
+        "intent_response_key": path,
+        "utter_action": f"utter_{path}",
+        "confidence": confidence,
+        "responses": [],
+    }
+    others = [entry for entry in selector.get("ranking") or [] if entry.get("intent_response_key") != path]
+    selector["ranking"] = [{"intent_response_key": path, "confidence": confidence}, *others]
+    message.set("response_selector", selectors, add_to_output=True)
 
 
 def _chosen_answer(message: Message, retrieval_intent: str) -> str | None:

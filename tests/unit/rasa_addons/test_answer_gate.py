@@ -149,6 +149,17 @@ def test_button_payloads_are_left_alone(gate):
         "non-blanching rash on his legs and a fever",
         "my father keeled over in the garden",
         "during my session the pain was nine out of ten",
+        # ...and in the words of teenagers, parents and people who say what they see (dev_emergencies_3.yml).
+        "cant feel my fingers at all since the pads came off",
+        "the square where the pad was has turned dark grey",
+        "my pain is 10/10 and nothing touches it",
+        "there's a red streak going up my leg from the treated spot and I feel shivery",
+        "the top layer of skin came off with the sticker",
+        "my lips are swelling up since the session",
+        "my daughter has a high fever and a rash all over and won't wake properly",
+        "he took his blood pressure tablets twice this morning",
+        "my son is shaking all over and not answering me",
+        "my foot is red, hot and swollen since yesterday",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
@@ -171,6 +182,51 @@ def test_999_emergencies_win_about_anyone(gate, text):
 )
 def test_red_flag_words_said_of_things_or_asked_about_are_not_emergencies(gate, text):
     assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Can't" is not "can": the sentence reports, it does not ask what might happen.
+        "can't move my thumb since this morning's session",
+        # A negation before "and" or "but" says nothing of what follows it.
+        "not sure if it matters but he collapsed an hour ago",
+        "I didn't want to bother anyone and now her face has dropped on one side",
+    ],
+)
+def test_reports_that_look_like_questions_or_negations_are_still_red_flags(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) == "urgent"
+
+
+def test_a_ruled_out_combination_is_not_a_red_flag(gate):
+    text = "not red, not hot and no swelling, just stiff since the session"
+    assert gated(gate, message(text, intent="flare_report", confidence=0.9)) != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I had a small stroke about six years ago, fully recovered, can I still have it?",
+        "my wife had anaphylaxis to peanuts when she was a child, is the medicine safe for her?",
+        "I burnt my arm on an iron last year but it's fine, can the pad go there?",
+    ],
+)
+def test_a_red_flag_long_past_is_not_an_emergency(gate, text):
+    assert gated(gate, message(text, intent="ask_your_doctor", confidence=0.9)) != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The past in one clause, now in the next.
+        "my husband had a stroke years ago and now his face is drooping again",
+        # "Since", "still" and "not healed" are about now.
+        "I got a burn from the pad two weeks ago and it still hasn't healed",
+        "the blister from last month's session has not healed",
+    ],
+)
+def test_a_red_flag_that_is_still_going_on_is_one(gate, text):
+    assert gated(gate, message(text, intent="ask_your_doctor", confidence=0.9)) == "urgent"
 
 
 def test_a_question_with_a_report_in_it_is_still_a_red_flag(gate):
@@ -227,6 +283,11 @@ def test_did_you_mean_offers_only_answers_the_message_is_near(floored_gate):
         "he keeps saying he wants to die",
         "my son keeps talking about killing himself",
         "my brother says hes going to take an overdose tonight what do i do",
+        # Said without the usual words (dev_emergencies_3.yml), and "no one" is not a negation.
+        "i've been keeping back my pills, i've got a stash of tablets now",
+        "nobody would care, no one would notice if i disappeared for good",
+        "my sister keeps burning herself on purpose",
+        "the pain never stops and I've been thinking of ending it",
     ],
 )
 def test_self_harm_in_other_words_and_about_someone_else_gets_crisis(gate, text):
@@ -249,7 +310,50 @@ def test_self_harm_in_other_words_and_about_someone_else_gets_crisis(gate, text)
         "choked up at my sister's wedding",
         "what are the signs of a stroke, it's for a school project",
         "i had a heart attack 3 years ago, is that a problem",
+        "I don't want to carry on with this chat, bye",
+        "can't go on the 14th, can we move it",
     ],
 )
 def test_idioms_and_questions_about_possibilities_are_not_emergencies(gate, text):
     assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) not in ("urgent", "crisis")
+
+
+def answered_topic(msg: Message) -> str:
+    return msg.get("response_selector")["faq"]["response"]["intent_response_key"]
+
+
+def test_a_refusal_clearly_nearest_one_leaflet_answer_gets_that_answer(gate):
+    msg = near(message("is football ok between sessions", intent="out_of_scope", confidence=0.6),
+               faq__activity=0.72, leaflet_gap=0.55, out_of_scope=0.3)  # fmt: skip
+    assert gated(gate, msg) == "faq"
+    assert answered_topic(msg) == "faq/activity"
+
+
+@pytest.mark.parametrize(
+    "similarities",
+    [
+        {"faq__activity": 0.70, "leaflet_gap": 0.68},  # not clearly ahead of the leaflet gaps
+        {"faq__activity": 0.60, "leaflet_gap": 0.30},  # not near enough
+        {"leaflet_gap": 0.80, "faq__activity": 0.60},  # nearest a leaflet gap
+    ],
+)
+def test_a_refusal_stays_one_unless_clearly_nearest_a_leaflet_answer(gate, similarities):
+    msg = near(message("how many milliamps is the current", intent="leaflet_gap", confidence=0.6), **similarities)
+    assert gated(gate, msg) == "leaflet_gap"
+
+
+def test_a_refusal_near_an_answer_about_the_patients_own_health_goes_to_the_doctor(gate):
+    msg = near(message("is it ok with my pacemaker", intent="out_of_scope", confidence=0.6), faq__safety=0.8)
+    assert gated(gate, msg) == "ask_your_doctor"
+
+
+def test_a_red_flag_near_a_leaflet_answer_is_still_urgent(gate):
+    msg = near(message("there's a blister where the pad was", intent="out_of_scope", confidence=0.6),
+               faq__pain_after=0.8)  # fmt: skip
+    assert gated(gate, msg) == "urgent"
+
+
+def test_a_story_is_not_answered_for_one_of_its_sentences(gate):
+    story = "I play football on Sundays. My knee has been bad for a year. Who should I see about the referral letter?"
+    msg = near(message(story, intent="out_of_scope", confidence=0.6), faq__activity=0.8, leaflet_gap=0.4)
+    assert gated(gate, msg) == "out_of_scope"
