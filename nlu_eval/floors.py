@@ -21,7 +21,8 @@ milliseconds instead of a parse. In order:
    the in-domain tuning sets among those that keep HWU64's leaflet answers
    (for `faq/*`) or urgent answers (for `urgent`) under their targets, and
    miss no more urgent messages; for the other intents, the same with
-   HWU64's share of that intent under `--max-other`.
+   HWU64's share of that intent under `--max-other`. Where no floor meets
+   its target, config.yml's floor is kept, and the sweep says so.
 
 It prints every sweep and what it chose, to copy into config.yml with the
 figures as the comment.
@@ -176,6 +177,7 @@ class Targets:
 
 def choose(items: list[Parsed], steps: dict[str, dict], targets: Targets, log=print) -> dict[str, dict]:
     """The decision settings chosen on the tuning parses (see the module docstring)."""
+    configured_floors = dict(steps["AnswerGate"]["min_similarity"])
     steps = with_settings(steps, AnswerGate={"min_similarity": {}})
     configured = scores(Tail(steps), items)
     log("as configured, no floors: " + describe(configured))
@@ -221,6 +223,10 @@ def choose(items: list[Parsed], steps: dict[str, dict], targets: Targets, log=pr
                 best_floor = (in_domain_correct(result), floor)
         if best_floor is not None:
             floors[path] = best_floor[1]
+        elif path in configured_floors:
+            # No floor meets the targets: dropping the floor would be worse than any of them.
+            floors[path] = configured_floors[path]
+            log(f"  {path}: no floor keeps HWU64 under its target; keeping config.yml's {floors[path]}")
     steps = with_settings(steps, AnswerGate={"min_similarity": floors})
     log("result: " + describe(scores(Tail(steps), items)))
     return steps
