@@ -42,6 +42,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from rasa_addons.nlu.combined_ranking import set_answer_ranking
 from rasa_addons.nlu.config_only import ConfigOnlyClassifier
 from rasa_addons.nlu.minilm_featurizer import sentences
 from rasa_addons.nlu.nearest_examples import SIMILARITIES_KEY
@@ -239,7 +240,10 @@ class AnswerGate(ConfigOnlyClassifier):
             return None
         if self._mentions(self.ask_doctor, message.get(TEXT) or ""):
             return "ask_your_doctor"
-        _give_answer(message, self.config["retrieval_intent"], path, best)
+        retrieval = self.config["retrieval_intent"]
+        selector = (message.get("response_selector") or {}).get(retrieval) or {}
+        others = [entry for entry in selector.get("ranking") or [] if entry.get("intent_response_key") != path]
+        set_answer_ranking(message, retrieval, [{"intent_response_key": path, "confidence": best}, *others])
         return self.config["retrieval_intent"]
 
     def _judge_answer(self, message: Message) -> tuple[str | None, list[str]]:
@@ -273,22 +277,6 @@ class AnswerGate(ConfigOnlyClassifier):
 def _any_answer(path: str) -> str | None:
     """ "faq/*", the name settings use for every leaflet answer, if `path` is one."""
     return "faq/*" if path.startswith(f"{FAQ_INTENT}/") else None
-
-
-def _give_answer(message: Message, retrieval_intent: str, path: str, confidence: float) -> None:
-    """Makes `path` (`faq/<topic>`) the leaflet answer Rasa's retrieval action gives."""
-    selectors = message.get("response_selector") or {}
-    selector = selectors.setdefault(retrieval_intent, {})
-    selector["response"] = {
-        **selector.get("response", {}),
-        "intent_response_key": path,
-        "utter_action": f"utter_{path}",
-        "confidence": confidence,
-        "responses": [],
-    }
-    others = [entry for entry in selector.get("ranking") or [] if entry.get("intent_response_key") != path]
-    selector["ranking"] = [{"intent_response_key": path, "confidence": confidence}, *others]
-    message.set("response_selector", selectors, add_to_output=True)
 
 
 def _chosen_answer(message: Message, retrieval_intent: str) -> str | None:

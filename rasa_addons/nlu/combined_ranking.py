@@ -63,6 +63,23 @@ def combine(classifier: dict[str, float], neighbours: dict[str, float], weight: 
     }
 
 
+def set_answer_ranking(message: Message, retrieval_intent: str, ranking: list[dict[str, Any]]) -> None:
+    """Makes `ranking` the leaflet-answer ranking, its first entry the answer Rasa's retrieval action gives."""
+    selectors = message.get("response_selector") or {}
+    selector = selectors.setdefault(retrieval_intent, {})
+    top = ranking[0]
+    # Rasa's retrieval action reads the chosen answer from `response`; its texts live in the domain.
+    selector["response"] = {
+        **selector.get("response", {}),
+        "intent_response_key": top["intent_response_key"],
+        "utter_action": f"utter_{top['intent_response_key']}",
+        "confidence": top["confidence"],
+        "responses": [],
+    }
+    selector["ranking"] = ranking
+    message.set("response_selector", selectors, add_to_output=True)
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class CombinedRanking(ConfigOnlyClassifier):
     """Replaces the classifiers' ranking with its mixture with the nearest-examples ranking."""
@@ -105,15 +122,6 @@ class CombinedRanking(ConfigOnlyClassifier):
         selector = selectors.get(retrieval)
         if not answers or not total or not selector:
             return
-        ranking = [{"intent_response_key": p, "confidence": c / total} for p, c in answers]
-        top = ranking[0]["intent_response_key"]
-        # Rasa's retrieval action reads the chosen answer from `response`; its texts live in the domain.
-        selector["response"] = {
-            **selector.get("response", {}),
-            "intent_response_key": top,
-            "utter_action": f"utter_{top}",
-            "confidence": ranking[0]["confidence"],
-            "responses": [],
-        }
-        selector["ranking"] = ranking
-        message.set("response_selector", selectors, add_to_output=True)
+        set_answer_ranking(
+            message, retrieval, [{"intent_response_key": p, "confidence": c / total} for p, c in answers]
+        )
