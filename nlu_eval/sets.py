@@ -21,6 +21,8 @@ TUNING = {
     "dev emergencies 4": _SETS / "dev_emergencies_4.yml",
     "dev near miss": _SETS / "dev_near_miss.yml",
     "dev faq 2": _SETS / "dev_faq_2.yml",
+    "dev emergencies 5": _SETS / "dev_emergencies_5.yml",
+    "dev faq 3": _SETS / "dev_faq_3.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {
