@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: FORCE setup train run run-cluster cluster test check lint unit stories conversations browser-setup browser holdout quality bench-setup bench report purge audit lock clean
+.PHONY: FORCE setup train run run-cluster cluster test check lint monitoring-setup unit stories conversations browser-setup browser holdout quality bench-setup bench report purge audit lock clean
 
 setup: $(VENV)/.installed  ## create .venv with the locked dependencies (only when missing or out of date)
 $(VENV)/.installed: requirements/requirements.txt requirements/constraints.txt
@@ -40,7 +40,7 @@ $(MODEL): $(VENV)/.installed $(INPUTS_FINGERPRINT)
 	@# a rename is atomic: the running server never fetches a half-written model
 	mv models/.staging/current.tar.gz $@
 
-run: train  ## start the action server and the Rasa server; Ctrl-C stops them
+run: train  ## start the action server and the Rasa server (and Prometheus with CLINIC_MONITORING=1); Ctrl-C stops them
 	deploy/run.sh
 
 run-cluster: train  ## instead of make run: nginx on :5005, two Rasa servers, PostgreSQL, Redis (docs/SCALING.md)
@@ -55,7 +55,10 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 
-unit: setup  ## unit tests, one folder per package: clinic, rasa_addons, actions, nlu_eval, tools, deploy
+monitoring-setup:  ## Debian's prometheus (with promtool) and prometheus-alertmanager (installs only what is missing)
+	deploy/monitoring_setup.sh
+
+unit: setup monitoring-setup  ## unit tests, one folder per package: clinic, rasa_addons, actions, nlu_eval, tools, deploy
 	$(BIN)/pytest tests/unit
 
 stories: train  ## end-to-end test conversations through NLU and the dialogue policies

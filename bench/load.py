@@ -119,7 +119,7 @@ def measure(
             results["load"].append(run_locust(count, seconds, label))
         results["peak_rss_mb"] = {
             "rasa server": peak_rss_mb(" run --endpoints"),
-            "action server": peak_rss_mb("rasa_sdk --actions"),
+            "action server": peak_rss_mb("(rasa_sdk|actions.server) --actions"),
         }
     finally:
         os.killpg(servers.pid, signal.SIGTERM)

@@ -123,6 +123,32 @@ class Settings:
         "how long a lock outlives a server killed while holding it: above the action timeout, below nginx's 20 s",
         "TICKET_LOCK_LIFETIME",
     )
+    # Monitoring (rasa_addons/monitoring.py, actions/monitoring.py, docs/OPERATIONS.md).
+    metrics_token: str = setting(
+        "", "if set, /metrics answers only requests with `Authorization: Bearer <token>`; empty: only this machine"
+    )
+    message_log: Path = setting(
+        str(PROJECT_ROOT / "var" / "log" / "messages.jsonl"),
+        "one JSON line per message (time, hashed conversation, outcome, latency, model), never the text",
+    )
+    log_hash_key: str = setting(
+        "", "the key that hashes conversation ids in the message log; empty: a random key kept in var/secrets/"
+    )
+    monitoring: bool = setting(
+        "0", "1 (or on): `make run` and `make run-cluster` also start Prometheus and Alertmanager"
+    )
+    prometheus_port: int = setting("9090", "Prometheus's port (on this machine only)")
+    alertmanager_port: int = setting("9093", "Alertmanager's port (on this machine only)")
+    scrape_seconds: int = setting("15", "how often Prometheus reads each server's /metrics")
+    alert_webhook_url: str = setting(
+        "", "where Alertmanager posts alerts (a chat or paging webhook); empty: alerts only on Alertmanager's page"
+    )
+    alert_email_to: str = setting("", "also e-mail alerts to this address (needs CLINIC_ALERT_SMTP_HOST)")
+    alert_email_from: str = setting("assistant-alerts@localhost", "the sender of alert e-mails")
+    alert_smtp_host: str = setting("", "the mail server for alert e-mails, host:port")
+    # Backups (make backup, make restore; tools/backup.py).
+    backup_dir: Path = setting(str(PROJECT_ROOT / "var" / "backups"), "where `make backup` writes")
+    backup_keep: int = setting("14", "`make backup` keeps this many backups and deletes older ones")
     # make run-cluster (deploy/run_cluster.sh).
     cluster_rasa_ports: tuple[int, ...] = setting(
         "5006 5007", "the cluster's Rasa servers, behind nginx on CLINIC_RASA_PORT", "RASA_SERVER_PORTS"

@@ -16,9 +16,9 @@ mkdir -p var/log
 # shellcheck source=deploy/supervise.sh
 source deploy/supervise.sh
 
-# The action server binds 0.0.0.0 unless told otherwise: keep it on this machine.
-SANIC_HOST="$CLINIC_BIND_ADDRESS" supervise "the action server" var/log/actions.log \
-  .venv/bin/python -m rasa_sdk --actions actions --port "$CLINIC_ACTION_PORT" --quiet
+# The action server listens on CLINIC_BIND_ADDRESS.
+supervise "the action server" var/log/actions.log \
+  .venv/bin/python -m actions.server --actions actions --port "$CLINIC_ACTION_PORT" --quiet
 # The model server: the Rasa server picks up each newly trained model from it.
 .venv/bin/python -m deploy.serve_models --port "$CLINIC_MODEL_PORT" >>var/log/models.log 2>&1 &
 pids+=($!)
@@ -28,6 +28,12 @@ supervise "the Rasa server" var/log/rasa.log .venv/bin/python -m rasa_addons run
   --cors $CLINIC_ORIGINS
 .venv/bin/python -m deploy.serve_web --port "$CLINIC_WEB_PORT" --bind "$CLINIC_BIND_ADDRESS" >>var/log/web.log 2>&1 &
 pids+=($!)
+if [ "$CLINIC_MONITORING" = 1 ]; then
+  deploy/monitoring_setup.sh
+  # shellcheck source=deploy/monitor.sh
+  source deploy/monitor.sh
+  start_monitoring "127.0.0.1:$CLINIC_RASA_PORT" "127.0.0.1:$CLINIC_ACTION_PORT"
+fi
 
 echo "Starting the assistant (logs in var/log/)..."
 wait_until_ready "http://127.0.0.1:$CLINIC_RASA_PORT"

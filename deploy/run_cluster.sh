@@ -50,9 +50,9 @@ read -r -a action_ports <<<"$CLINIC_CLUSTER_ACTION_PORTS"
 upstreams=""
 server_urls=()
 for i in "${!rasa_ports[@]}"; do
-  SANIC_HOST=127.0.0.1 supervise "the action server on ${action_ports[$i]}" \
+  CLINIC_BIND_ADDRESS=127.0.0.1 supervise "the action server on ${action_ports[$i]}" \
     "$VAR/log/actions-${action_ports[$i]}.log" \
-    .venv/bin/python -m rasa_sdk --actions actions --port "${action_ports[$i]}" --quiet
+    .venv/bin/python -m actions.server --actions actions --port "${action_ports[$i]}" --quiet
   # shellcheck disable=SC2086 # one origin per word
   CLINIC_ACTION_URL="http://127.0.0.1:${action_ports[$i]}/webhook" CLINIC_PROXIES_COUNT=1 \
     supervise "the Rasa server on ${rasa_ports[$i]}" "$VAR/log/rasa-${rasa_ports[$i]}.log" \
@@ -73,6 +73,12 @@ pids+=($!)
 
 .venv/bin/python -m deploy.serve_web --port "$CLINIC_WEB_PORT" --bind 127.0.0.1 >>"$VAR/log/web.log" 2>&1 &
 pids+=($!)
+if [ "$CLINIC_MONITORING" = 1 ]; then
+  deploy/monitoring_setup.sh
+  # shellcheck source=deploy/monitor.sh
+  source deploy/monitor.sh
+  start_monitoring "${server_urls[*]//http:\/\//}" "$(printf '127.0.0.1:%s ' "${action_ports[@]}")"
+fi
 
 echo "Starting the cluster (logs in var/cluster/log/)..."
 wait_until_ready "${server_urls[@]}" "http://127.0.0.1:$CLINIC_RASA_PORT"

@@ -1,8 +1,11 @@
-"""Waits until the assistant answers a conversation that runs a custom action on the action server.
+"""Waits until the assistant is ready: its readiness check passes and it answers a conversation with a custom action.
 
     python -m deploy.wait_ready http://127.0.0.1:5005 [more servers...] [--timeout 180]
 
-Exits 0 once every server given does, 1 on timeout. The probe is what the web chat does when
+Exits 0 once every server given does, 1 on timeout. First GET /health/ready
+(rasa_addons/health.py: model, action server, tracker store, lock store) must
+answer 200; a server without that route (Rasa as shipped, bench/stock_rasa.py)
+skips this step. Then the probe is what the web chat does when
 it opens: "/greet" (the greeting with suggested questions as buttons), then
 a press of the first suggested question, which `action_answer_chosen_faq`
 answers on the action server. So "ready" means the model is loaded, the Rasa
@@ -16,6 +19,7 @@ import argparse
 import json
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 
@@ -39,9 +43,22 @@ def answered(replies: list[dict]) -> bool:
     return bool(replies) and not any(r.get("text", "").startswith(FAILURE_STARTS) for r in replies)
 
 
+def readiness_check_passes(base_url: str) -> bool:
+    """GET /health/ready: 200 passes, 503 or no answer fails; a server without the route passes (404)."""
+    try:
+        with urllib.request.urlopen(f"{base_url}/health/ready", timeout=15) as response:
+            return response.status == 200
+    except urllib.error.HTTPError as error:
+        return error.code == 404
+    except OSError:
+        return False
+
+
 def ready(base_url: str) -> bool:
-    """True if the greeting comes back and its first suggested question is answered by the action server."""
+    """True if the readiness check passes, the greeting comes back and its first suggested question is answered."""
     sender = f"readiness-{uuid.uuid4().hex}"
+    if not readiness_check_passes(base_url):
+        return False
     try:
         greeting = say(base_url, sender, "/greet")
         if not answered(greeting):

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def servers() -> Servers:
     env = {**os.environ, **TEST_SETTINGS}
     (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / "test-run.log", "ab")  # noqa: SIM115 (open for the whole session)
+    started_at = log.tell()
     process = subprocess.Popen(
         [str(ROOT / "deploy" / "run.sh")], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -57,6 +59,12 @@ def servers() -> Servers:
     try:
         if not wait_ready(rasa_url) or process.poll() is not None:
             pytest.fail("the servers did not start: see var/test-run.log and var/log/")
+        # run.sh's own start-up probe has finished too (it prints "Ready."): no probe message lands in a test's counts.
+        deadline = time.monotonic() + 60
+        while (
+            b"Ready." not in (ROOT / "var" / "test-run.log").read_bytes()[started_at:] and time.monotonic() < deadline
+        ):
+            time.sleep(0.2)
         yield Servers(
             rasa_url=rasa_url,
             web_url=f"http://localhost:{TEST_SETTINGS['CLINIC_WEB_PORT']}",

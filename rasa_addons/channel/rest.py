@@ -27,6 +27,8 @@ and same JSON as Rasa's REST channel (POST /webhooks/rest/webhook with
   action server slowest).
 - A failure inside Rasa still gets a reply naming the clinic's phone number,
   never silence; the message text is not logged.
+- Each message is counted by its outcome and timed, and each refused request
+  by its reason (rasa_addons/monitoring.py, served at /metrics).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import json
 import logging
 import math
 import re
+import time
 import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -50,6 +53,7 @@ from sanic.response import HTTPResponse
 
 from clinic.content import load_clinic
 from clinic.settings import settings
+from rasa_addons import monitoring
 from rasa_addons.channel.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -59,6 +63,7 @@ PAYLOAD_PREFIX = "/"
 # Sent by the web chat itself when it opens; harmless whenever it comes.
 ALWAYS_ALLOWED_PAYLOADS = {"/greet"}
 EMPTY_MESSAGE_REPLY = "I didn't get a message there. Please type your question about iontophoresis."
+FEEDBACK_PAYLOAD = re.compile(r'/feedback\{"helpful": "(yes|no)"\}')
 
 
 def problem_reply() -> str:
@@ -71,12 +76,13 @@ def problem_reply() -> str:
 
 
 class RequestError(Exception):
-    """A request the webhook refuses, with the HTTP status and the reason shown to the client."""
+    """A request the webhook refuses, with the HTTP status, the reason shown to the client and its metric label."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, label: str = "bad_request") -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.label = label
 
 
 def clean_text(text: str) -> str:
@@ -99,7 +105,7 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str]:
     if not isinstance(message, str):
         raise RequestError(400, "`message` must be a string.")
     if len(message) > max_message_chars:
-        raise RequestError(413, f"A message can be at most {max_message_chars} characters.")
+        raise RequestError(413, f"A message can be at most {max_message_chars} characters.", "too_long")
     return sender, clean_text(message)
 
 
@@ -111,15 +117,42 @@ def is_loopback(address: str) -> bool:
         return False
 
 
-def offered_payloads(events: list[Any]) -> set[str]:
-    """Payloads of the buttons in the assistant's messages since the patient last wrote."""
-    payloads: set[str] = set()
+def last_replies(events: list[Any]) -> list[BotUttered]:
+    """The assistant's messages since the patient last wrote."""
+    replies: list[BotUttered] = []
     for event in reversed(events):
         if isinstance(event, UserUttered):
             break
         if isinstance(event, BotUttered):
-            payloads |= {b.get("payload") for b in event.data.get("buttons") or [] if isinstance(b, dict)}
-    return payloads
+            replies.append(event)
+    return replies
+
+
+def offered_payloads(replies: list[BotUttered]) -> set[str]:
+    """Payloads of the buttons in these messages."""
+    return {b.get("payload") for r in replies for b in r.data.get("buttons") or [] if isinstance(b, dict)}
+
+
+def answer_rated(text: str, replies: list[BotUttered]) -> tuple[str, str] | None:
+    """(answer, "yes"/"no") when `text` is a press of a Helpful / Not helpful button under one of `replies`."""
+    pressed = FEEDBACK_PAYLOAD.fullmatch(text)
+    if not pressed:
+        return None
+    answers = [r.metadata.get("utter_action") for r in replies if text in offered_payloads([r])]
+    return (answers[0], pressed[1]) if answers and answers[0] else None
+
+
+class RecordingOutputChannel(CollectingOutputChannel):
+    """Rasa's collecting channel that also notes which response each reply was made from (for the metrics)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.response_names: list[str] = []
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        if message.get("utter_action"):
+            self.response_names.append(message["utter_action"])
+        await super().send_response(recipient_id, message)
 
 
 def as_typed_text(message: str) -> str:
@@ -160,30 +193,37 @@ class ClinicRestInput(RestInput):
             waits.append(self.per_address.retry_after(address))
         return max(waits, default=0.0)
 
-    async def _payloads_offered_to(self, request: Request, sender: str) -> set[str]:
+    async def _last_replies_to(self, request: Request, sender: str) -> list[BotUttered]:
         agent = request.app.ctx.agent
         tracker = await agent.tracker_store.retrieve(sender) if agent and agent.tracker_store else None
-        return offered_payloads(list(tracker.events)) if tracker else set()
+        return last_replies(list(tracker.events)) if tracker else []
 
     async def _handle(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], request: Request, sender: str, text: str
     ) -> list[dict[str, Any]]:
+        started = time.monotonic()
         if not text:
+            monitoring.REFUSED.labels("empty").inc()
             return [{"recipient_id": sender, "text": EMPTY_MESSAGE_REPLY}]
         if self._slots is None:  # made on first use, inside Sanic's event loop
             self._slots = asyncio.Semaphore(self.max_concurrent)
-        collector = CollectingOutputChannel()
+        collector = RecordingOutputChannel()
         async with self._slots:
-            if (
-                text.startswith(PAYLOAD_PREFIX)
-                and text not in ALWAYS_ALLOWED_PAYLOADS
-                and text not in await self._payloads_offered_to(request, sender)
-            ):
-                text = as_typed_text(text)
             try:
+                if text.startswith(PAYLOAD_PREFIX) and text not in ALWAYS_ALLOWED_PAYLOADS:
+                    replies = await self._last_replies_to(request, sender)
+                    if text not in offered_payloads(replies):
+                        text = as_typed_text(text)
+                    elif rated := answer_rated(text, replies):
+                        monitoring.FEEDBACK.labels(*rated).inc()
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
             except Exception as error:  # the patient gets an answer whatever went wrong
                 logger.error("Message from conversation %s failed: %s", sender, type(error).__name__)
+                if store := monitoring.store_of(error):
+                    monitoring.STORE_ERRORS.labels(store).inc()
+        agent = request.app.ctx.agent
+        model_id = (agent.model_id or "") if agent else ""
+        monitoring.record_message(self.name(), sender, collector.response_names, time.monotonic() - started, model_id)
         return collector.messages or [{"recipient_id": sender, "text": problem_reply()}]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -198,14 +238,17 @@ class ClinicRestInput(RestInput):
             try:
                 sender, text = parse_request(request.body, self.max_message_chars)
             except RequestError as error:
+                monitoring.REFUSED.labels(error.label).inc()
                 return response.json({"error": error.reason}, status=error.status)
             agent = request.app.ctx.agent
             if agent is None or not agent.is_ready():
+                monitoring.REFUSED.labels("starting_up").inc()
                 # No model loaded yet: a load balancer tries another server, the widget tries again.
                 return response.json({"error": "Starting up: try again in a moment."}, status=503,
                                      headers={"Retry-After": "2"})  # fmt: skip
             wait = self._retry_after(request, sender)
             if wait:
+                monitoring.REFUSED.labels("rate_limited").inc()
                 return response.json(
                     {"error": "Too many messages: please wait a moment."},
                     status=429,

@@ -21,6 +21,8 @@ SUPPORTED_RASA_VERSION = "3.6.21"
 SAFETY = ("action_timeout",)
 # Time and memory (figures in bench/RESULTS.md). bench/stock_rasa.py leaves these out to measure Rasa as shipped.
 SPEED = ("action_reply_schema", "model_loading", "event_types")
+# Metrics and health checks for the people running it (docs/OPERATIONS.md).
+OPERATIONS = ("operations_routes",)
 # Training only: a wording edit retrains no NLU.
 TRAINING = ("answer_words",)
 
@@ -47,7 +49,7 @@ def check_rasa_version() -> None:
 def install(*groups: tuple[str, ...]) -> None:
     """Install the given groups of patches (all of them by default); installing one twice does nothing."""
     check_rasa_version()  # before any patch module imports Rasa's internals
-    for name in [name for group in (groups or (SAFETY, SPEED, TRAINING)) for name in group]:
+    for name in [name for group in (groups or (SAFETY, SPEED, OPERATIONS, TRAINING)) for name in group]:
         if name not in _installed:
             importlib.import_module(f"{__name__}.{name}").install()
             _installed.add(name)

@@ -17,6 +17,7 @@ running assistant).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -25,11 +26,22 @@ import rasa.core.actions.action as rasa_actions
 from rasa.core.actions.action import ActionExecutionRejection, RemoteAction, create_bot_utterance
 
 from clinic.settings import settings
+from rasa_addons import monitoring
 
 logger = logging.getLogger(__name__)
 
 ACTION_UNAVAILABLE_RESPONSE = "utter_action_unavailable"
 rasa_remote_run = RemoteAction.run
+
+
+def timed_out(error: BaseException) -> bool:
+    """Whether the action server was given up on for slowness (Rasa wraps the timeout in its own errors)."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, asyncio.TimeoutError | aiohttp.ServerTimeoutError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 async def run_or_apologise(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> list:
@@ -44,6 +56,7 @@ async def run_or_apologise(self: RemoteAction, output_channel: Any, nlg: Any, tr
             self.name(),
             type(error).__name__,
         )
+        monitoring.ACTION_FAILURES.labels(self.name(), "timeout" if timed_out(error) else "error").inc()
         reply = await nlg.generate(ACTION_UNAVAILABLE_RESPONSE, tracker, output_channel.name())
         if not reply:
             return []

@@ -46,7 +46,7 @@ def test_killed_mid_form_the_patient_carries_on_where_they_were(servers) -> None
 
 
 def test_a_hanging_action_server_gets_the_patient_a_way_to_the_clinic_within_10_seconds(servers) -> None:
-    action_server = pid_of(f"rasa_sdk --actions actions --port {servers.action_port}")
+    action_server = pid_of(f"actions.server --actions actions --port {servers.action_port}")
     os.kill(action_server, signal.SIGSTOP)  # accepts connections, never answers: the worst kind of slow
     try:
         started = time.monotonic()

@@ -43,4 +43,5 @@ def test_a_folder_imports_only_what_its_part_may_use(folder: str) -> None:
 def test_shell_scripts_start_no_action_code_but_the_action_server() -> None:
     for path in (PROJECT_ROOT / "deploy").glob("*.sh"):
         for line in path.read_text().splitlines():
-            assert not re.search(r"-m actions\b|actions/\w+\.py", line), f"{path.name}: {line}"
+            # The action server itself (actions/server.py) is the one way in.
+            assert not re.search(r"-m actions\b(?!\.server )|actions/\w+\.py", line), f"{path.name}: {line}"

@@ -1,4 +1,4 @@
-"""The action server deploys on its own: a tree with only actions/, clinic/ and content/ starts and answers."""
+"""The action server deploys on its own: a tree with only actions/, clinic/ and content/ starts, answers and counts."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ def test_the_action_server_starts_from_a_tree_without_the_rasa_side(tmp_path) ->
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLINIC_") and k != "PYTHONPATH"}
     server = subprocess.Popen(
-        [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)],
-        cwd=tmp_path, env={**env, "SANIC_HOST": "127.0.0.1"}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "actions.server", "--actions", "actions", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         request = {
@@ -55,9 +55,12 @@ def test_the_action_server_starts_from_a_tree_without_the_rasa_side(tmp_path) ->
                     reply = json.load(response)
             except OSError:
                 time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            exposed = response.read().decode()
     finally:
         server.terminate()
         output = server.communicate(timeout=30)[0].decode(errors="replace")
     assert reply is not None, output
     assert [r["response"] for r in reply["responses"]] == ["utter_progress_early"]
     assert "rasa_addons" not in output
+    assert 'clinic_actions_total{action="action_progress_check",result="ok"} 1.0' in exposed

@@ -10,9 +10,11 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa_addons.channel.rest import (
     ClinicRestInput,
     RequestError,
+    answer_rated,
     as_typed_text,
     clean_text,
     is_loopback,
+    last_replies,
     offered_payloads,
     parse_request,
     problem_reply,
@@ -82,9 +84,18 @@ def bot(*payloads: str) -> BotUttered:
 
 def test_only_buttons_offered_since_the_patient_last_wrote_count() -> None:
     events = [bot("/old"), UserUttered("hi"), bot("/affirm", "/deny"), ActionExecuted("action_listen")]
-    assert offered_payloads(events) == {"/affirm", "/deny"}
-    assert offered_payloads([bot("/old"), UserUttered("hi")]) == set()
-    assert offered_payloads([]) == set()
+    assert offered_payloads(last_replies(events)) == {"/affirm", "/deny"}
+    assert offered_payloads(last_replies([bot("/old"), UserUttered("hi")])) == set()
+    assert offered_payloads(last_replies([])) == set()
+
+
+def test_a_helpful_press_names_the_answer_it_was_offered_under() -> None:
+    helpful = '/feedback{"helpful": "no"}'
+    answer = BotUttered("It is not painful.", {"buttons": [{"payload": helpful}]}, {"utter_action": "utter_faq/x"})
+    replies = last_replies([UserUttered("does it hurt"), answer, bot("/affirm")])
+    assert answer_rated(helpful, replies) == ("utter_faq/x", "no")
+    assert answer_rated('/feedback{"helpful": "yes"}', replies) is None  # not offered
+    assert answer_rated("/affirm", replies) is None
 
 
 @pytest.mark.parametrize(
