@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: FORCE setup train run run-cluster cluster test check lint monitoring-setup unit stories conversations browser-setup browser holdout quality bench-setup bench report purge audit lock clean
+.PHONY: FORCE setup train run run-cluster cluster test check lint monitoring-setup unit stories conversations browser-setup browser holdout quality bench-setup bench report purge backup restore audit lock clean
 
 setup: $(VENV)/.installed  ## create .venv with the locked dependencies (only when missing or out of date)
 $(VENV)/.installed: requirements/requirements.txt requirements/constraints.txt
@@ -103,6 +103,13 @@ report: setup  ## what patients asked that the assistant could not answer: var/r
 purge: setup  ## delete conversations idle for DAYS days (make purge DAYS=30), or one (make purge CONVERSATION=<id>)
 	@test -n "$(DAYS)$(CONVERSATION)" || { echo "say which: make purge DAYS=30, or make purge CONVERSATION=<id>"; exit 2; }
 	$(BIN)/python -m tools.purge $(if $(CONVERSATION),--conversation "$(CONVERSATION)",--days $(DAYS))
+
+backup: setup  ## back up the conversations (SQLite's online backup, or pg_dump) into var/backups/, keeping the newest 14
+	$(BIN)/python -m tools.backup
+
+restore: setup  ## make the conversation store hold a backup: make restore FILE=var/backups/conversations-<time>.sqlite3
+	@test -n "$(FILE)" || { echo "say which: make restore FILE=var/backups/conversations-<time>.sqlite3"; exit 2; }
+	$(BIN)/python -m tools.backup --restore "$(FILE)"
 
 audit:  ## known vulnerabilities in the locked dependencies (pip-audit; needs the internet; see docs/SECURITY.md)
 	@test -x .venv-audit/bin/pip-audit || { $(PYTHON_3_10) -m venv .venv-audit && .venv-audit/bin/pip install --quiet pip-audit==2.7.3; }

@@ -2,7 +2,7 @@
 
     python -m actions.server --actions actions --port 5055
 
-The same as `python -m rasa_sdk` (same flags, same app), plus /metrics, and it
+The same as `python -m rasa_sdk` (same flags, same app), plus /metrics (unless CLINIC_METRICS=0), and it
 listens on CLINIC_BIND_ADDRESS (rasa-sdk's own entry point listens on every
 address unless SANIC_HOST says otherwise). deploy/run.sh and
 deploy/run_cluster.sh start it this way.
@@ -34,7 +34,8 @@ def main(argv: list[str] | None = None) -> int:
     app = create_app(args.actions, cors_origins=args.cors, auto_reload=args.auto_reload)
     executor = ActionExecutor()
     executor.register_package(args.actions)
-    instrument(app, executor.actions)
+    if settings().metrics:
+        instrument(app, executor.actions)
     ssl_context = create_ssl_context(args.ssl_certificate, args.ssl_keyfile, args.ssl_password)
     # CLINIC_BIND_ADDRESS (127.0.0.1 by default), where rasa-sdk would listen on every address.
     app.run(settings().bind_address, args.port, ssl=ssl_context, workers=utils.number_of_sanic_workers())

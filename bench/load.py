@@ -16,7 +16,9 @@ show as a before/after pair measured in one run, and at 10 and 50 patients
 on the cluster (deploy/run_cluster.sh: nginx, two Rasa servers, PostgreSQL,
 Redis) for the
 one-server/two-server comparison, and once at 10 with the model of 011a591's
-config and data (bench/baseline.py) for the cost of issue 12's pipeline.
+config and data (bench/baseline.py) for the cost of issue 12's pipeline, and
+at 10 with metrics off (CLINIC_METRICS=0) and on with Prometheus scraping
+(CLINIC_MONITORING=1) for the cost of issue 13's metrics.
 Writes var/bench/load.json; bench/report.py turns
 it into RESULTS.md.
 """
@@ -95,10 +97,17 @@ def start_stock_servers(env: dict[str, str]) -> subprocess.Popen:
 
 
 def measure(
-    users: list[int], seconds: int, stock_rasa: bool = False, cluster: bool = False, model: Path | None = None
+    users: list[int],
+    seconds: int,
+    stock_rasa: bool = False,
+    cluster: bool = False,
+    model: Path | None = None,
+    label: str = "",
+    settings_env: dict[str, str] | None = None,
 ) -> dict:
     """Start the servers (serving `model` if given), load them at each number of patients, read their memory."""
     env = {
+        **(settings_env or {}),
         **os.environ, "RASA_TELEMETRY_ENABLED": "false", **({"CLINIC_MODEL_FILE": str(model)} if model else {}),
         # Each simulated patient sends as fast as it is answered, far over a patient's rate limit:
         # this measures the server, not the limiter (rasa_addons/channel/rest.py).
@@ -115,7 +124,7 @@ def measure(
         subprocess.run([sys.executable, "-m", "deploy.wait_ready", RASA_URL, "--timeout", "300"], cwd=ROOT, check=True)
         results = {"cold_start_to_first_answer_seconds": round(time.monotonic() - started, 1), "load": []}
         for count in users:
-            label = "_stock" if stock_rasa else "_cluster" if cluster else "_baseline" if model else ""
+            label = label or ("_stock" if stock_rasa else "_cluster" if cluster else "_baseline" if model else "")
             results["load"].append(run_locust(count, seconds, label))
         results["peak_rss_mb"] = {
             "rasa server": peak_rss_mb(" run --endpoints"),
@@ -135,6 +144,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results = measure(args.users, args.seconds, stock_rasa=False)
     results["before"] = measure([10], args.seconds, stock_rasa=True)
+    # What metrics cost (issue 13): counting off, against counting, the message log and Prometheus scraping
+    # every 15 s; each started fresh, one after the other.
+    results["metrics_off"] = measure([10], args.seconds, label="_metrics_off", settings_env={"CLINIC_METRICS": "0"})
+    results["metrics_on"] = measure([10], args.seconds, label="_metrics_on", settings_env={"CLINIC_MONITORING": "1"})
     # The same code serving the model of 011a591's config and data (bench/baseline.py): what issue 12 cost.
     results["before_issue_12"] = measure([10], args.seconds, model=baseline_model())
     # nginx in front of two Rasa servers sharing PostgreSQL and Redis (deploy/run_cluster.sh).

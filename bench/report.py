@@ -234,6 +234,24 @@ def issue_12_row(load: dict) -> list[str]:
     ]
 
 
+def metrics_row(load: dict) -> list[str]:
+    off, on = (((load.get(key) or {}).get("load") or [None])[0] for key in ("metrics_off", "metrics_on"))
+    if not off or not on:
+        return []
+    return [
+        "Metrics (issue 13): 10 concurrent conversations with counting and the message log off (CLINIC_METRICS=0), "
+        "and on with Prometheus scraping both servers every 15 s (CLINIC_MONITORING=1), same run:",
+        "",
+        "| metrics | msg/s | p50 ms | p95 ms | errors |",
+        "|---|---|---|---|---|",
+        *(f"| {name} | {r['messages_per_second']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['errors']} |"
+          for name, r in (("off", off), ("on", on))),
+        "",
+        f"On / off: {on['messages_per_second'] / off['messages_per_second']:.0%} of the messages per second "
+        "(target: at least 95%).",
+    ]  # fmt: skip
+
+
 def plot(load: dict) -> None:
     import matplotlib
 
@@ -292,6 +310,8 @@ def main() -> None:
         *cluster_table(load),
         "",
         *issue_12_row(load),
+        "",
+        *metrics_row(load),
         "",
         "## 3. Training",
         "",

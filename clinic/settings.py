@@ -123,7 +123,15 @@ class Settings:
         "how long a lock outlives a server killed while holding it: above the action timeout, below nginx's 20 s",
         "TICKET_LOCK_LIFETIME",
     )
+    refuse_when_unready: bool = setting(
+        "0",
+        "1: the webhook answers 503 while this server's readiness check fails, so nginx passes the message to a "
+        "ready server (`make run-cluster` sets it)",
+    )
     # Monitoring (rasa_addons/monitoring.py, actions/monitoring.py, docs/OPERATIONS.md).
+    metrics: bool = setting(
+        "1", "0 turns off counting each message and action and the message log (bench/load.py's pair)"
+    )
     metrics_token: str = setting(
         "", "if set, /metrics answers only requests with `Authorization: Bearer <token>`; empty: only this machine"
     )
@@ -136,6 +144,9 @@ class Settings:
     )
     monitoring: bool = setting(
         "0", "1 (or on): `make run` and `make run-cluster` also start Prometheus and Alertmanager"
+    )
+    monitoring_dir: Path = setting(
+        str(PROJECT_ROOT / "var" / "monitoring"), "Prometheus's and Alertmanager's configuration and data"
     )
     prometheus_port: int = setting("9090", "Prometheus's port (on this machine only)")
     alertmanager_port: int = setting("9093", "Alertmanager's port (on this machine only)")

@@ -1,4 +1,4 @@
-"""Writes Prometheus's and Alertmanager's configuration for the servers being started, into var/monitoring/.
+"""Writes Prometheus's and Alertmanager's configuration for the servers being started, into CLINIC_MONITORING_DIR.
 
     python -m deploy.monitoring_config --rasa 127.0.0.1:5005 --actions 127.0.0.1:5055 [--out var/monitoring]
 
@@ -75,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rasa", nargs="+", required=True, metavar="HOST:PORT")
     parser.add_argument("--actions", nargs="+", required=True, metavar="HOST:PORT")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "var" / "monitoring")
+    parser.add_argument("--out", type=Path, default=settings().monitoring_dir)
     args = parser.parse_args(argv)
     values = settings()
     if values.alert_email_to and not values.alert_smtp_host:

@@ -54,7 +54,7 @@ for i in "${!rasa_ports[@]}"; do
     "$VAR/log/actions-${action_ports[$i]}.log" \
     .venv/bin/python -m actions.server --actions actions --port "${action_ports[$i]}" --quiet
   # shellcheck disable=SC2086 # one origin per word
-  CLINIC_ACTION_URL="http://127.0.0.1:${action_ports[$i]}/webhook" CLINIC_PROXIES_COUNT=1 \
+  CLINIC_ACTION_URL="http://127.0.0.1:${action_ports[$i]}/webhook" CLINIC_PROXIES_COUNT=1 CLINIC_REFUSE_WHEN_UNREADY=1 \
     supervise "the Rasa server on ${rasa_ports[$i]}" "$VAR/log/rasa-${rasa_ports[$i]}.log" \
     .venv/bin/python -m rasa_addons run --endpoints deploy/cluster/endpoints.yml --credentials credentials.yml \
     --interface 127.0.0.1 --port "${rasa_ports[$i]}" --cors $CLINIC_ORIGINS

@@ -8,9 +8,11 @@ supervisor restarts a server that stops answering it). GET /health/ready
   empty conversation: it answers without touching any patient's data);
 - the tracker store answers a query (SQL `SELECT 1`);
 - the lock store answers (Redis PING; the in-process store always does);
-and 503 otherwise, naming what failed. `make run`'s start-up wait and the
-cluster's Rasa servers use it (deploy/wait_ready.py, READINESS in
-rasa_addons/channel/rest.py).
+and 503 otherwise, naming what failed. `make run`'s start-up wait uses it
+(deploy/wait_ready.py). With CLINIC_REFUSE_WHEN_UNREADY=1 (the cluster's
+servers) the check also runs every READY_CHECK_SECONDS in the background and
+the webhook refuses messages with 503 while it fails, so nginx passes them
+to the other server (rasa_addons/channel/rest.py).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from clinic.settings import settings
 
 PROBE_ACTION = "action_did_you_mean"
 PROBE_TIMEOUT_SECONDS = 3.0
+READY_CHECK_SECONDS = 2.0
 
 
 def innermost(store: Any) -> Any:
@@ -89,3 +92,10 @@ async def readiness(agent: Any, action_url: str | None = None) -> dict[str, bool
         lock_store_answers(agent.lock_store if agent else None),
     )
     return {"model": loaded, "action_server": action, "tracker_store": tracker, "lock_store": lock}
+
+
+async def keep_checking(app: Any) -> None:
+    """Note in `app.ctx.ready` whether this server is ready, every READY_CHECK_SECONDS (a Sanic background task)."""
+    while True:
+        app.ctx.ready = all((await readiness(getattr(app.ctx, "agent", None))).values())
+        await asyncio.sleep(READY_CHECK_SECONDS)

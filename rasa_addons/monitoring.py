@@ -48,7 +48,7 @@ NO_REPLY = "no_reply"  # Rasa failed: the webhook's own apology was sent (rasa_a
 OUTCOMES = (*(outcome for outcome, _ in OUTCOME_RULES), OTHER, NO_REPLY)
 
 # Why the webhook turned a request away before the assistant read it.
-REFUSALS = ("bad_request", "too_long", "empty", "rate_limited", "starting_up")
+REFUSALS = ("bad_request", "too_long", "empty", "rate_limited", "starting_up", "not_ready")
 
 MESSAGES = Counter("clinic_messages", "Patient messages answered, by what the answer was", ["outcome"])
 LATENCY = Histogram(
@@ -162,8 +162,10 @@ _message_log: MessageLog | None = None
 
 
 def record_message(channel: str, conversation_id: str, response_names: list[str], seconds: float, model_id: str) -> str:
-    """Count one answered message, time it and log it; returns its outcome."""
+    """Count one answered message, time it and log it (unless CLINIC_METRICS=0); returns its outcome."""
     global _message_log
+    if not settings().metrics:
+        return ""
     if _message_log is None:
         path = settings().message_log
         _message_log = MessageLog(None if str(path) in ("", ".") else path)  # empty: no message log

@@ -246,6 +246,11 @@ class ClinicRestInput(RestInput):
                 # No model loaded yet: a load balancer tries another server, the widget tries again.
                 return response.json({"error": "Starting up: try again in a moment."}, status=503,
                                      headers={"Retry-After": "2"})  # fmt: skip
+            if getattr(request.app.ctx, "ready", True) is False:
+                # CLINIC_REFUSE_WHEN_UNREADY (the cluster): nginx passes a 503 on to a server that is ready.
+                monitoring.REFUSED.labels("not_ready").inc()
+                return response.json({"error": "Not ready: try again in a moment."}, status=503,
+                                     headers={"Retry-After": "2"})  # fmt: skip
             wait = self._retry_after(request, sender)
             if wait:
                 monitoring.REFUSED.labels("rate_limited").inc()

@@ -11,7 +11,8 @@ Rasa Open Source has neither metrics nor a readiness check of its own.
   format, only to this machine or to the holder of CLINIC_METRICS_TOKEN
   (clinic/monitoring.py); 403 otherwise.
 - /health/live: 200 while the process answers.
-- /health/ready: 200 or 503 with each check (rasa_addons/health.py).
+- /health/ready: 200 or 503 with each check (rasa_addons/health.py); with
+  CLINIC_REFUSE_WHEN_UNREADY=1 also checked in the background, for the webhook.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def add_routes(app: Sanic) -> Sanic:
         status = 200 if all(checks.values()) else 503
         return response.json({"ready": status == 200, "checks": checks}, status=status)
 
+    if settings().refuse_when_unready:
+        app.ctx.ready = False  # until the first check passes
+        app.add_task(health.keep_checking)
     return app
 
 

@@ -73,7 +73,7 @@ def new_sender() -> str:
 
 
 @pytest.fixture(scope="session")
-def cluster() -> Cluster:
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Cluster:
     setup = subprocess.run([str(ROOT / "deploy" / "cluster_setup.sh")])
     assert setup.returncode == 0, "could not install PostgreSQL, Redis or nginx"
     receiver = AlertReceiver()
@@ -83,6 +83,8 @@ def cluster() -> Cluster:
         "CLINIC_RATE_LIMIT_PER_ADDRESS": "off",
         # Monitoring as `CLINIC_MONITORING=1 make run-cluster` runs it, scraping every 2 s for a short test.
         "CLINIC_MONITORING": "1", "CLINIC_SCRAPE_SECONDS": "2", "CLINIC_ALERT_WEBHOOK_URL": receiver.url,
+        # A fresh Prometheus and Alertmanager: an earlier run's notification log would hold back a repeated alert.
+        "CLINIC_MONITORING_DIR": str(tmp_path_factory.mktemp("monitoring")),
     }  # fmt: skip
     (ROOT / "var").mkdir(exist_ok=True)
     log = open(ROOT / "var" / "cluster-test-run.log", "ab")  # noqa: SIM115 (open for the whole session)

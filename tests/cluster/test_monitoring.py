@@ -72,3 +72,25 @@ def test_a_killed_rasa_server_reaches_the_alert_receiver_as_server_down(cluster:
     assert down, cluster.alerts
     assert down[0]["labels"]["severity"] == "critical"
     assert wait_ready(cluster.server_urls[0])
+
+
+def test_a_server_whose_action_server_is_stopped_gets_no_patients_from_nginx(cluster: Cluster) -> None:
+    action_port = settings().cluster_action_ports[0]
+    pattern = f"actions.server --actions actions --port {action_port}"
+    [action_server] = map(int, subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split())
+    os.kill(action_server, signal.SIGSTOP)
+    try:
+        deadline = time.monotonic() + 30
+        while status_of(f"{cluster.server_urls[0]}/health/ready") != 503 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(3)  # one more background check, which the webhook reads
+        assert say(cluster.server_urls[0], new_sender(), "does it hurt?").status == 503
+        # Through nginx every message still gets an answer, from the other server.
+        replies = [say(cluster.nginx_url, new_sender(), "does it hurt?") for _ in range(6)]
+        assert [r.status for r in replies] == [200] * 6
+    finally:
+        os.kill(action_server, signal.SIGCONT)
+    deadline = time.monotonic() + 30
+    while say(cluster.server_urls[0], new_sender(), "hello").status != 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert say(cluster.server_urls[0], new_sender(), "hello").status == 200

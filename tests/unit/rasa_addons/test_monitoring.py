@@ -110,3 +110,26 @@ def test_the_message_log_has_one_json_line_per_message_and_never_the_conversatio
     assert lines[0]["outcome"] == "urgent" and lines[0]["latency_ms"] == 123 and lines[0]["model_id"] == "model-1"
     assert lines[0]["conversation"] == lines[1]["conversation"]  # one conversation can be followed...
     assert "4242" not in (tmp_path / "messages.jsonl").read_text()  # ...but not named
+
+
+@pytest.mark.parametrize(("switch", "counted"), [("1", 1), ("0", 0)])
+def test_a_message_is_counted_and_logged_unless_metrics_are_off(tmp_path, monkeypatch, switch, counted) -> None:
+    from clinic.settings import settings
+
+    monkeypatch.setenv("CLINIC_METRICS", switch)
+    monkeypatch.setenv("CLINIC_MESSAGE_LOG", str(tmp_path / "messages.jsonl"))
+    monkeypatch.setenv("CLINIC_LOG_HASH_KEY", "test-key")
+    monkeypatch.setattr(monitoring, "_message_log", None)
+    logger = logging.getLogger("clinic.messages")
+    monkeypatch.setattr(logger, "handlers", [])
+    settings.cache_clear()
+    try:
+        before = monitoring.MESSAGES.labels("crisis")._value.get()
+        monitoring.record_message("rest", "conversation-1", ["utter_crisis"], 0.2, "model-1")
+        for handler in logger.handlers:
+            handler.close()
+    finally:
+        settings.cache_clear()
+    assert monitoring.MESSAGES.labels("crisis")._value.get() - before == counted
+    logged = (tmp_path / "messages.jsonl").read_text().splitlines() if (tmp_path / "messages.jsonl").exists() else []
+    assert len(logged) == counted
