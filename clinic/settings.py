@@ -125,8 +125,8 @@ class Settings:
     )
     refuse_when_unready: bool = setting(
         "0",
-        "1: the webhook answers 503 while this server's readiness check fails, so nginx passes the message to a "
-        "ready server (`make run-cluster` sets it)",
+        "1: the webhook answers 503 while this server's model or action server is not ready, so nginx passes the "
+        "message to another server (`make run-cluster` sets it)",
     )
     # Monitoring (rasa_addons/monitoring.py, actions/monitoring.py, docs/OPERATIONS.md).
     metrics: bool = setting(

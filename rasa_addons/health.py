@@ -11,8 +11,9 @@ supervisor restarts a server that stops answering it). GET /health/ready
 and 503 otherwise, naming what failed. `make run`'s start-up wait uses it
 (deploy/wait_ready.py). With CLINIC_REFUSE_WHEN_UNREADY=1 (the cluster's
 servers) the check also runs every READY_CHECK_SECONDS in the background and
-the webhook refuses messages with 503 while it fails, so nginx passes them
-to the other server (rasa_addons/channel/rest.py).
+the webhook refuses messages with 503 while this server's own parts (model,
+action server) fail, so nginx passes them to the other server
+(rasa_addons/channel/rest.py).
 """
 
 from __future__ import annotations
@@ -95,7 +96,13 @@ async def readiness(agent: Any, action_url: str | None = None) -> dict[str, bool
 
 
 async def keep_checking(app: Any) -> None:
-    """Note in `app.ctx.ready` whether this server is ready, every READY_CHECK_SECONDS (a Sanic background task)."""
+    """Note in `app.ctx.ready` whether this server can serve better than another, every READY_CHECK_SECONDS.
+
+    Only its own parts count (its model, its action server): the tracker and lock stores are shared by
+    every server, so passing a message on would not help, and refusing would turn a Redis restart into
+    errors for every patient (tests/cluster/test_cluster.py restarts Redis and PostgreSQL under load).
+    """
     while True:
-        app.ctx.ready = all((await readiness(getattr(app.ctx, "agent", None))).values())
+        checks = await readiness(getattr(app.ctx, "agent", None))
+        app.ctx.ready = checks["model"] and checks["action_server"]
         await asyncio.sleep(READY_CHECK_SECONDS)

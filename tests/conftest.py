@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,9 +20,12 @@ DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
 # The test session's servers listen on other ports than `make run`'s defaults: every test then shows
 # that each part takes its port from the settings (the action server on 6055, as `ACTION_PORT=6055
 # make run` asked), and a `make run` left up on this machine does not get in the way.
+# The model server serves a copy of the trained model, which a test may replace to switch models
+# (tests/integration/test_monitoring.py) without touching models/current.tar.gz.
+TEST_MODEL = ROOT / "var" / "test-model.tar.gz"
 TEST_SETTINGS = {
     "CLINIC_RASA_PORT": "5105", "CLINIC_ACTION_PORT": "6055", "CLINIC_MODEL_PORT": "5156",
-    "CLINIC_WEB_PORT": "8180",
+    "CLINIC_WEB_PORT": "8180", "CLINIC_MODEL_FILE": str(TEST_MODEL),
     # as behind a reverse proxy: the address comes from X-Forwarded-For (tests/integration/test_rate_limits.py)
     "CLINIC_PROXIES_COUNT": "1",
 }  # fmt: skip
@@ -49,6 +53,7 @@ class Servers:
 def servers() -> Servers:
     env = {**os.environ, **TEST_SETTINGS}
     (ROOT / "var").mkdir(exist_ok=True)
+    shutil.copyfile(ROOT / "models" / "current.tar.gz", TEST_MODEL)
     log = open(ROOT / "var" / "test-run.log", "ab")  # noqa: SIM115 (open for the whole session)
     started_at = log.tell()
     process = subprocess.Popen(

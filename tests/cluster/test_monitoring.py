@@ -13,15 +13,7 @@ import urllib.request
 from clinic.settings import settings
 from tests.cluster.conftest import RASA_PORTS, Cluster, new_sender
 from tests.conftest import wait_ready
-from tests.integration.conftest import say
-
-
-def status_of(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+from tests.integration.conftest import say, status_of
 
 
 def test_nginx_does_not_pass_metrics_on_but_each_server_serves_its_own(cluster: Cluster) -> None:

@@ -42,6 +42,20 @@ def post(base_url: str, body: bytes, headers: dict[str, str] | None = None, time
         return Reply(error.code, parsed, dict(error.headers))
 
 
+def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
+    """GET a URL: (status, body), whatever the status."""
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def status_of(url: str) -> int:
+    return get(url)[0]
+
+
 def say(base_url: str, sender: str, text: str, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
     """One message from one conversation, as the web chat sends it."""
     return post(base_url, json.dumps({"sender": sender, "message": text}).encode(), headers, timeout)

@@ -5,20 +5,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import urllib.error
-import urllib.request
 
 import pytest
 
 from tests.conftest import ROOT
-
-
-def status_of(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+from tests.integration.conftest import status_of
 
 
 @pytest.mark.parametrize("path", ["/status", "/conversations/someone/tracker", "/model/parse", "/domain"])

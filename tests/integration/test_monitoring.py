@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections import Counter
 
 from prometheus_client.parser import text_string_to_metric_families
 
 from clinic.settings import PROJECT_ROOT
-from tests.conftest import answer
-from tests.integration.conftest import Patient, post, say
+from tests.conftest import TEST_MODEL, answer
+from tests.integration.conftest import Patient, get, post, say
 
 MESSAGE_LOG = PROJECT_ROOT / "var" / "log" / "messages.jsonl"
 
@@ -39,15 +39,6 @@ SCRIPT = [
 def opening(response: str) -> str:
     """A response's first words, up to its first clinic detail ("{clinic_phone}"...)."""
     return answer(response).split("{")[0].strip()
-
-
-def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 def action_server_pid(servers) -> int:
@@ -170,3 +161,25 @@ def test_an_action_server_too_slow_is_counted_as_a_timeout_and_the_message_as_ac
     failed = ("clinic_messages_total", (("outcome", "action_failed"),))
     assert after[timeout] - before.get(timeout, 0) == 1
     assert after[failed] - before[failed] == 1
+
+
+def test_counters_carry_on_across_a_switch_to_a_newly_published_model(servers) -> None:
+    Patient(servers.rasa_url).say("does it hurt?")
+    before = metrics(servers.rasa_url)
+    loaded = ("clinic_model_loaded_timestamp_seconds", ())
+    # Publish "a new model": the same model with an empty gzip member after it, so the model server's ETag
+    # changes and the Rasa server switches to it (a gzip reader reads the members one after the other).
+    published = TEST_MODEL.with_name("test-model.new.tar.gz")
+    shutil.copyfile(TEST_MODEL, published)
+    with published.open("ab") as archive:
+        archive.write(gzip.compress(b""))
+    os.replace(published, TEST_MODEL)
+    deadline = time.monotonic() + 120
+    while metrics(servers.rasa_url)[loaded] == before[loaded] and time.monotonic() < deadline:
+        time.sleep(1)
+    after_switch = metrics(servers.rasa_url)
+    assert after_switch[loaded] > before[loaded], "the server did not switch to the published model"
+    leaflet = ("clinic_messages_total", (("outcome", "leaflet_answer"),))
+    assert after_switch[leaflet] >= before[leaflet] > 0  # nothing was reset
+    Patient(servers.rasa_url).say("does it hurt?")
+    assert metrics(servers.rasa_url)[leaflet] == after_switch[leaflet] + 1
