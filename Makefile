@@ -88,7 +88,7 @@ bench-setup:  ## Locust in its own environment, .venv-bench
 quality: train  ## the model on every evaluation set: accuracy by group, bluffs, false alarms, urgent recall
 	$(BIN)/python -m nlu_eval.quality
 
-bench: train bench-setup  ## quality before/after and vs baselines, embeddings, load, training, footprint -> bench/RESULTS.md (about 75 min)
+bench: train bench-setup  ## quality before/after and vs baselines, embeddings, load, training, footprint -> bench/RESULTS.md (hours the first time: bench/quality.py)
 	$(BIN)/python -m bench.training
 	$(BIN)/python -m bench.quality
 	$(BIN)/python -m nlu_eval.quality --out var/bench/quality-after.json
