@@ -11,13 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import Counter, Histogram
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from clinic.monitoring import metrics_allowed
-from clinic.settings import settings
+from clinic.monitoring import metrics_exposition
 
 # rasa-sdk's webhook statuses: 400 is a form's "slot not filled", part of the normal flow.
 RESULTS = {200: "ok", 400: "rejected", 404: "not_found"}
@@ -57,8 +56,7 @@ def instrument(app: Sanic, action_names: Iterable[str]) -> Sanic:
 
     @app.get("/metrics")
     async def metrics(request: Request) -> HTTPResponse:
-        if not metrics_allowed(request.ip, request.headers.get("authorization"), settings().metrics_token):
-            return response.json({"error": "metrics are for this machine, or need the metrics token"}, status=403)
-        return response.raw(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+        status, body, content_type = metrics_exposition(request.ip, request.headers.get("authorization"))
+        return response.raw(body, status=status, content_type=content_type)
 
     return app

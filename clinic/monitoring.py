@@ -22,6 +22,8 @@ import os
 import secrets
 from pathlib import Path
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
 from clinic.settings import PROJECT_ROOT, settings
 
 HASH_KEY_FILE = PROJECT_ROOT / "var" / "secrets" / "log-hash.key"
@@ -45,6 +47,13 @@ def metrics_allowed(peer_address: str | None, authorization: str | None, token: 
     if token:
         return hmac.compare_digest((authorization or "").encode(), f"Bearer {token}".encode())
     return is_loopback(peer_address)
+
+
+def metrics_exposition(peer_address: str | None, authorization: str | None) -> tuple[int, bytes, str]:
+    """(status, body, content type) of a /metrics request to either server: the metrics, or a 403."""
+    if not metrics_allowed(peer_address, authorization, settings().metrics_token):
+        return 403, b'{"error": "metrics are for this machine, or need the metrics token"}', "application/json"
+    return 200, generate_latest(), CONTENT_TYPE_LATEST
 
 
 def log_hash_key(key_file: Path = HASH_KEY_FILE) -> bytes:

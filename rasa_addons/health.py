@@ -84,9 +84,13 @@ async def lock_store_answers(store: Any) -> bool:
         return False
 
 
+def model_loaded(agent: Any) -> bool:
+    return agent is not None and agent.is_ready()
+
+
 async def readiness(agent: Any, action_url: str | None = None) -> dict[str, bool]:
     """Each part this server needs, and whether it answered."""
-    loaded = agent is not None and agent.is_ready()
+    loaded = model_loaded(agent)
     action, tracker, lock = await asyncio.gather(
         action_server_answers(action_url or settings().action_url),
         tracker_store_answers(agent.tracker_store if agent else None),
@@ -103,6 +107,6 @@ async def keep_checking(app: Any) -> None:
     errors for every patient (tests/cluster/test_cluster.py restarts Redis and PostgreSQL under load).
     """
     while True:
-        checks = await readiness(getattr(app.ctx, "agent", None))
-        app.ctx.ready = checks["model"] and checks["action_server"]
+        agent = getattr(app.ctx, "agent", None)
+        app.ctx.ready = model_loaded(agent) and await action_server_answers(settings().action_url)
         await asyncio.sleep(READY_CHECK_SECONDS)

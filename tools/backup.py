@@ -61,6 +61,15 @@ def pg_tool(name: str) -> str:
     return str(found)
 
 
+def pg_dump(url: str, target: Path) -> None:
+    """`pg_dump --format=custom` of the database at `url` into `target`, whole or not at all, owner-readable only."""
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    partial.touch(mode=0o600)
+    subprocess.run([pg_tool("pg_dump"), "--format=custom", "--file", str(partial), libpq_url(url)], check=True)
+    os.replace(partial, target)
+
+
 def backups(directory: Path) -> list[Path]:
     """The backups in `directory`, oldest first (their names carry the time)."""
     return sorted(p for suffix in SUFFIXES.values() for p in directory.glob(f"{PREFIX}*{suffix}"))
@@ -72,16 +81,16 @@ def backup(url: str, directory: Path, now: float | None = None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(now))
     target = directory / f"{PREFIX}{stamp}{SUFFIXES[dialect]}"
+    if dialect == "postgresql":
+        pg_dump(url, target)
+        return target
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     partial.touch(mode=0o600)
-    if dialect == "sqlite":
-        with sqlite3.connect(sqlite_path(url)) as source, sqlite3.connect(partial) as copy:
-            source.backup(copy)  # online: the server may write meanwhile; the copy is one moment's state
-        copy.close()
-        source.close()
-    else:
-        subprocess.run([pg_tool("pg_dump"), "--format=custom", "--file", str(partial), libpq_url(url)], check=True)
+    with sqlite3.connect(sqlite_path(url)) as source, sqlite3.connect(partial) as copy:
+        source.backup(copy)  # online: the server may write meanwhile; the copy is one moment's state
+    copy.close()
+    source.close()
     os.replace(partial, target)  # a backup is either whole or absent
     return target
 

@@ -15,8 +15,6 @@ deleted, never what they said. See PRIVACY.md.
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import time
 import uuid
 from collections.abc import Callable
@@ -82,11 +80,7 @@ def purge_backup(path: Path, purge: Purge, store_url: str) -> tuple[int, int]:
             deleted = purge(engine)
         finally:
             engine.dispose()
-        partial = path.with_name(path.name + ".partial")
-        subprocess.run([backups.pg_tool("pg_dump"), "--format=custom", "--file", str(partial),
-                        backups.libpq_url(scratch_url)], check=True)  # fmt: skip
-        os.chmod(partial, 0o600)
-        os.replace(partial, path)
+        backups.pg_dump(scratch_url, path)
         return deleted
     finally:
         with admin.connect() as connection:

@@ -34,7 +34,6 @@ and same JSON as Rasa's REST channel (POST /webhooks/rest/webhook with
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 import logging
 import math
@@ -52,6 +51,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic.content import load_clinic
+from clinic.monitoring import is_loopback
 from clinic.settings import settings
 from rasa_addons import monitoring
 from rasa_addons.channel.rate_limit import RateLimiter
@@ -107,14 +107,6 @@ def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str]:
     if len(message) > max_message_chars:
         raise RequestError(413, f"A message can be at most {max_message_chars} characters.", "too_long")
     return sender, clean_text(message)
-
-
-def is_loopback(address: str) -> bool:
-    """True for this machine's own addresses (monitoring, load tests), which the address limit leaves alone."""
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 def last_replies(events: list[Any]) -> list[BotUttered]:

@@ -21,13 +21,12 @@ from datetime import timezone
 from typing import Any
 
 import rasa.core.run as rasa_run
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from rasa.core.agent import Agent
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from clinic.monitoring import metrics_allowed
+from clinic.monitoring import metrics_exposition
 from clinic.settings import settings
 from rasa_addons import health, monitoring
 
@@ -40,9 +39,8 @@ def add_routes(app: Sanic) -> Sanic:
 
     @app.get("/metrics")
     async def metrics(request: Request) -> HTTPResponse:
-        if not metrics_allowed(request.ip, request.headers.get("authorization"), settings().metrics_token):
-            return response.json({"error": "metrics are for this machine, or need the metrics token"}, status=403)
-        return response.raw(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+        status, body, content_type = metrics_exposition(request.ip, request.headers.get("authorization"))
+        return response.raw(body, status=status, content_type=content_type)
 
     @app.get("/health/live")
     async def live(_: Request) -> HTTPResponse:
