@@ -89,12 +89,13 @@ quality: train  ## the model on every evaluation set: accuracy by group, bluffs,
 	$(BIN)/python -m nlu_eval.quality
 
 bench: train bench-setup  ## quality before/after and vs baselines, embeddings, load, training, footprint -> bench/RESULTS.md (hours the first time: bench/quality.py)
+	@# Timed steps first, while nothing else of the bench's own runs: training and load, then per-message times.
 	$(BIN)/python -m bench.training
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.embeddings
 	$(BIN)/python -m bench.quality
 	$(BIN)/python -m nlu_eval.quality --out var/bench/quality-after.json
 	$(BIN)/python -m nlu_eval.quality --model "$$($(BIN)/python -m bench.baseline)" --out var/bench/quality-before.json
-	$(BIN)/python -m bench.embeddings
-	$(BIN)/python -m bench.load
 	$(BIN)/python -m bench.report
 
 report: setup  ## what patients asked that the assistant could not answer: var/reports/*.md and *.csv (FROM=, TO= dates)
