@@ -17,8 +17,9 @@ messages that are not urgent) and urgent recall. The sets (tests/sets/README.md)
 - tests/sets/near_miss.yml   what patients ask that the leaflet does not answer, and answerable controls
 - tests/sets/emergencies.yml 999-type emergencies (about the patient or someone else) and false alarms
 - tests/sets/narratives.yml  patients' own words: stories with a question or a report inside
+- tests/sets/forget_me.yml   requests to delete the conversation, and look-alikes (an appointment, a scar...)
 
-The last three were written by someone who never saw the training data, before any tuning, and are never
+The last four were written by someone who never saw the training data, before any tuning, and are never
 edited to fit. Nothing is trained or tuned on the held-out ones.
 """
 

@@ -47,7 +47,7 @@ GROUPS = {
     "urgent": lambda label: label in URGENT_PATHS,
     "referral": lambda label: label in ("ask_your_doctor", "contact_clinic"),
     "personal advice": lambda label: label in ("flare_report", "progress_report"),
-    "other": lambda label: label in ("greet", "goodbye", "thankyou", "bot_challenge", "non_english"),
+    "other": lambda label: label in ("greet", "goodbye", "thankyou", "bot_challenge", "non_english", "forget_me"),
 }
 
 

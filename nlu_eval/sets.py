@@ -23,6 +23,7 @@ TUNING = {
     "dev faq 2": _SETS / "dev_faq_2.yml",
     "dev emergencies 5": _SETS / "dev_emergencies_5.yml",
     "dev faq 3": _SETS / "dev_faq_3.yml",
+    "dev forget me": _SETS / "dev_forget_me.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {
@@ -31,4 +32,5 @@ HELD_OUT = {
     "near miss": _SETS / "near_miss.yml",
     "emergencies": _SETS / "emergencies.yml",
     "narratives": _SETS / "narratives.yml",
+    "forget me": _SETS / "forget_me.yml",
 }

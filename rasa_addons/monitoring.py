@@ -42,13 +42,14 @@ OUTCOME_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("flare_advice", ("utter_flare_", "utter_ask_flare_")),
     ("progress_advice", ("utter_progress_",)),
     ("contact_clinic", ("utter_contact_clinic",)),
+    ("forget_me", ("utter_ask_forget_me", "utter_forget_me_")),
 )
 OTHER = "other"  # greetings, thanks, goodbyes, "I am a bot", thanks for feedback
 NO_REPLY = "no_reply"  # Rasa failed: the webhook's own apology was sent (rasa_addons/channel/rest.py)
 OUTCOMES = (*(outcome for outcome, _ in OUTCOME_RULES), OTHER, NO_REPLY)
 
 # Why the webhook turned a request away before the assistant read it.
-REFUSALS = ("bad_request", "too_long", "empty", "rate_limited", "starting_up", "not_ready")
+REFUSALS = ("bad_request", "too_long", "empty", "rate_limited", "starting_up", "not_ready", "forbidden_origin")
 
 MESSAGES = Counter("clinic_messages", "Patient messages answered, by what the answer was", ["outcome"])
 LATENCY = Histogram(

@@ -7,7 +7,9 @@ which re-reads the file when it changes, so a staff edit there changes every
 answer at once, without training or a restart.
 
 Every leaflet answer also gets "Helpful" / "Not helpful" buttons here, in one
-place, rather than in each of the answers staff edit.
+place, rather than in each of the answers staff edit. An answer's owner and
+review dates (tools/answers.py) are for staff: they are left out of the reply,
+which Rasa stores with every conversation.
 
 Every Rasa server loads this generator, so it is also where a server started
 without the project's entry point is stopped: without rasa_addons/patches/ a
@@ -24,6 +26,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 from clinic.content import load_clinic
 from rasa_addons import patches
+from tools.answers import STAFF_ONLY_FIELDS
 
 FAQ_ANSWER_PREFIX = "utter_faq/"
 # "Was this helpful?" under every leaflet answer; `make report` counts the "no"s.
@@ -53,6 +56,8 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
         self, utter_action: str, tracker: Any, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        if response is not None and isinstance(response.get("metadata"), dict):
+            response["metadata"] = {k: v for k, v in response["metadata"].items() if k not in STAFF_ONLY_FIELDS}
         if response is not None and utter_action.startswith(FAQ_ANSWER_PREFIX):
             response["buttons"] = [*(response.get("buttons") or []), *HELPFUL_BUTTONS]
         return response

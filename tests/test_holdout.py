@@ -29,6 +29,7 @@ GATES = {
     "near miss": (0.88, 0.07, 0.02, None),  # 93.1%, 4.2%, 0%
     "emergencies": (0.86, 0.02, 0.24, 0.99),  # 88.7%, 0%, 20%, 121/122
     "narratives": (0.72, 0.07, 0.08, 1.0),  # 75.0%, 5.1%, 5.5%, 17/17
+    "forget me": (0.75, 0.03, 0.03, 1.0),  # 79.5%, 1.0%, 0.9%, all urgent look-alikes
 }
 
 
@@ -53,3 +54,13 @@ def test_accuracy_bluffs_and_false_alarms_stay_within_their_gates(results, name)
 @pytest.mark.parametrize("name", [name for name in HELD_OUT if GATES[name][3] is not None])
 def test_urgent_messages_get_the_urgent_answer(results, name):
     assert results[name].urgent_recall >= GATES[name][3], results[name].urgent_misses
+
+
+def test_requests_to_delete_the_conversation_are_recognised_and_look_alikes_are_not(results):
+    """Missed, a patient gets "I can only help with..." (the widget's button still works); taken wrongly, a
+    look-alike ("delete my appointment") gets the question, never a deletion: both are kept rare."""
+    result = results["forget me"]
+    recognised, requests = result.per_group["forget_me"]
+    offered = [(text, predicted) for text, accept, predicted in result.errors if predicted == "forget_me"]
+    assert recognised / requests >= 0.93, [e for e in result.errors if e[1] == "forget_me"]  # measured 54/55
+    assert len(offered) / result.per_group["look_alike"][1] <= 0.16, offered  # measured 8/62

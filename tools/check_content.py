@@ -2,8 +2,10 @@
 
 Every problem is printed as `file:line: what is wrong: how to fix it`, in words
 a nurse can act on. Errors make the command fail; warnings are printed only.
+Among them: every answer's owner, source and review dates (tools/answers.py),
+an error once a review date has passed and a warning 30 days before.
 
-    python scripts/check_content.py
+    python -m tools.check_content
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlparse
 
 import textstat
 import yaml
+
+from tools import answers as reviewed_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_READING_GRADE = 10  # US school grade (Flesch-Kincaid): about a reading age of 15
@@ -193,11 +198,69 @@ def check_answers(domain: YamlFile, clinic_variables: set[str]) -> list[Finding]
                             f"({len(text)} characters)", f"aim for under {MAX_ANSWER_CHARACTERS}", error=False)
                 )  # fmt: skip
             findings += [Finding(domain.path, line, problem, fix) for problem, fix in url_problems(text)]
-            if name.startswith("utter_faq/") and not ((variation or {}).get("metadata") or {}).get("source"):
+    return findings
+
+
+# How to fill in each field an answer's metadata must have (tools/answers.py).
+FIELD_FIXES = {
+    "source": "add 'source: <the leaflet section, or what the wording rests on>' under its 'metadata:'",
+    "source_version": "add 'source_version: <the date or version of that source>' under its 'metadata:'",
+    "owner": "add 'owner: <the role responsible for it, e.g. Lead physiotherapist>' under its 'metadata:'",
+    "reviewed": "add 'reviewed: \"YYYY-MM-DD\"' (the day it was last checked against its source) under its 'metadata:'",
+    "review_by": "add 'review_by: \"YYYY-MM-DD\"' (at most 3 years after 'reviewed') under its 'metadata:'",
+}
+
+
+def review_fix(owner: object, today: date) -> str:
+    who = f" with its owner ({owner})" if owner else ""
+    return (
+        f"check it against its source{who}, then set 'reviewed: \"{today}\"' and 'review_by:' to a date at most "
+        f"{reviewed_answers.MAX_REVIEW_YEARS} years on (docs/STAFF.md, 'Reviewing an answer')"
+    )
+
+
+def check_review(domain: YamlFile, today: date) -> list[Finding]:
+    """Owner, source and review dates of every answer; a review date passed is an error, one close a warning."""
+    findings = []
+    for answer in reviewed_answers.answers(domain.path):
+        name, meta = answer.name, answer.metadata
+        where = ("responses", name, answer.variation, "metadata")
+        for field in reviewed_answers.FIELDS:
+            if str(meta.get(field) or "").strip():
+                continue
+            if field == "source" and name.startswith("utter_faq/"):
+                problem = f"the answer '{name}' does not say where in the leaflet it comes from"
+            else:
+                problem = f"the answer '{name}' has no '{field}'"
+            findings.append(Finding(domain.path, domain.line(*where), problem, FIELD_FIXES[field]))
+        dates = {}
+        for field in reviewed_answers.DATE_FIELDS:
+            value = meta.get(field)
+            dates[field] = reviewed_answers.parse_date(value)
+            if value not in (None, "") and dates[field] is None:
                 findings.append(
-                    Finding(domain.path, line, f"the answer '{name}' does not say where in the leaflet it comes from",
-                            "add 'metadata:' with 'source: <the leaflet section>' under it")
+                    Finding(domain.path, domain.line(*where, field), f"'{field}' of '{name}' is not a date in quotes "
+                            f"({value})", f'write it as {field}: "YYYY-MM-DD", with the quotes')
                 )  # fmt: skip
+        last, due = dates["reviewed"], dates["review_by"]
+        if last and last > today:
+            findings.append(Finding(domain.path, domain.line(*where, "reviewed"),
+                                    f"'{name}' says it was reviewed on {last}, which is in the future",
+                                    "write the day it was actually reviewed"))  # fmt: skip
+        if last and due and due > last.replace(year=last.year + reviewed_answers.MAX_REVIEW_YEARS):
+            findings.append(Finding(domain.path, domain.line(*where, "review_by"),
+                                    f"'{name}' is not due for review until {due}, more than "
+                                    f"{reviewed_answers.MAX_REVIEW_YEARS} years after its last review ({last})",
+                                    f"set 'review_by:' at most {reviewed_answers.MAX_REVIEW_YEARS} years after "
+                                    "'reviewed:'"))  # fmt: skip
+        if due and due < today:
+            findings.append(Finding(domain.path, domain.line(*where, "review_by"),
+                                    f"the answer '{name}' was due for review on {due}",
+                                    review_fix(meta.get("owner"), today)))  # fmt: skip
+        elif due and (due - today).days <= reviewed_answers.WARN_DAYS:
+            findings.append(Finding(domain.path, domain.line(*where, "review_by"),
+                                    f"the answer '{name}' is due for review on {due}, in {(due - today).days} day(s)",
+                                    review_fix(meta.get("owner"), today), error=False))  # fmt: skip
     return findings
 
 
@@ -235,7 +298,8 @@ def check_clinic(clinic: YamlFile) -> list[Finding]:
     return findings
 
 
-def run_checks(root: Path = ROOT) -> list[Finding]:
+def run_checks(root: Path | None = None, today: date | None = None) -> list[Finding]:
+    root = root or ROOT
     nlu_paths = sorted((root / "data" / "nlu").glob("*.yml"))
     domain_path, clinic_path = root / "domain.yml", root / "content" / "clinic.yml"
     files, findings = load([domain_path, clinic_path, *nlu_paths, *sorted((root / "data").glob("*.yml"))])
@@ -245,6 +309,7 @@ def run_checks(root: Path = ROOT) -> list[Finding]:
     examples = examples_in([files[p] for p in nlu_paths if p in files])
     findings += check_clinic(files[clinic_path])
     findings += check_answers(files[domain_path], clinic_variables)
+    findings += check_review(files[domain_path], today or date.today())
     findings += check_questions_and_answers(files[domain_path], examples)
     findings += check_duplicate_examples(examples)
     return findings

@@ -8,8 +8,13 @@ PostgreSQL via CLINIC_TRACKER_STORE_URL; rasa_addons/stores/tracker_store.py), w
 the server running or not, and then on every backup in CLINIC_BACKUP_DIR
 (tools/backup.py): a deleted conversation is gone from the backups too. A
 PostgreSQL backup is restored into a scratch database on the same server,
-purged there and dumped again. Prints how many conversations and events it
-deleted, never what they said. See PRIVACY.md.
+purged there and dumped again. One conversation is also taken out of the
+staff reports in var/reports/ (tools/report.py). In SQLite a deleted event's
+text is overwritten, not left in the file's free pages (`secure_delete`).
+
+`forget_conversation` is the same deletion for a patient's own "forget me"
+in the chat (rasa_addons/channel/forget_me.py). Prints how many
+conversations and events it deleted, never what they said. See PRIVACY.md.
 """
 
 from __future__ import annotations
@@ -18,14 +23,16 @@ import argparse
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from clinic.settings import settings
-from rasa_addons.stores.tracker_store import tracker_store_url
+from rasa_addons.stores.tracker_store import delete_conversations, store_engine, tracker_store_url
 from tools import backup as backups
+from tools import report
 
 Purge = Callable[[sa.engine.Engine], tuple[int, int]]
 
@@ -38,31 +45,25 @@ def purge_idle(engine: sa.engine.Engine, days: float, now: float | None = None) 
     idle = sa.text("SELECT sender_id FROM events GROUP BY sender_id HAVING MAX(timestamp) < :cutoff")
     with engine.begin() as connection:
         senders = [row[0] for row in connection.execute(idle, {"cutoff": cutoff})]
-        return len(senders), _delete(connection, senders)
+        return len(senders), delete_conversations(connection, senders)
 
 
 def purge_conversation(engine: sa.engine.Engine, conversation_id: str) -> tuple[int, int]:
     """Delete one conversation by its id; (conversations, events) deleted."""
     with engine.begin() as connection:
-        deleted = _delete(connection, [conversation_id])
+        deleted = delete_conversations(connection, [conversation_id])
+    if deleted and engine.url.get_dialect().name == "sqlite":
+        # The write-ahead log may still hold pages written before the delete: fold it into the file and empty it
+        # (a no-op while the server reads at that very moment; SQLite then does it at its next checkpoint).
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return (1 if deleted else 0), deleted
-
-
-def _delete(connection: sa.engine.Connection, senders: list[str]) -> int:
-    deleted = 0
-    for start in range(0, len(senders), 500):  # keeps each statement's parameter list small
-        chunk = senders[start : start + 500]
-        statement = sa.text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
-            sa.bindparam("senders", expanding=True)
-        )
-        deleted += connection.execute(statement, {"senders": chunk}).rowcount
-    return deleted
 
 
 def purge_backup(path: Path, purge: Purge, store_url: str) -> tuple[int, int]:
     """Apply `purge` to one backup file, in place; (conversations, events) deleted from it."""
     if path.suffix == backups.SUFFIXES["sqlite"]:
-        engine = sa.create_engine(f"sqlite:///{path}")
+        engine = store_engine(f"sqlite:///{path}")
         try:
             return purge(engine) if sa.inspect(engine).has_table("events") else (0, 0)
         finally:
@@ -75,7 +76,7 @@ def purge_backup(path: Path, purge: Purge, store_url: str) -> tuple[int, int]:
     try:
         scratch_url = scratch.render_as_string(hide_password=False)
         backups.restore(path, scratch_url)
-        engine = sa.create_engine(scratch_url)
+        engine = store_engine(scratch_url)
         try:
             deleted = purge(engine)
         finally:
@@ -88,6 +89,35 @@ def purge_backup(path: Path, purge: Purge, store_url: str) -> tuple[int, int]:
         admin.dispose()
 
 
+@dataclass(frozen=True)
+class Forgotten:
+    """What deleting one conversation everywhere deleted: events in the store, events in backups, report rows."""
+
+    events: int
+    backup_events: int
+    report_rows: int
+    seconds: float
+
+
+def forget_conversation(
+    conversation_id: str, store_url: str | None = None, backup_dir: Path | None = None, reports_dir: Path | None = None
+) -> Forgotten:
+    """Delete one conversation from the store, then from every backup and every staff report."""
+    started = time.monotonic()
+    url = store_url or tracker_store_url()
+    engine = store_engine(url)
+    try:
+        _, events = purge_conversation(engine, conversation_id) if sa.inspect(engine).has_table("events") else (0, 0)
+    finally:
+        engine.dispose()
+    backup_events = sum(
+        purge_backup(path, lambda e: purge_conversation(e, conversation_id), url)[1]
+        for path in backups.backups(backup_dir or settings().backup_dir)
+    )
+    rows = report.drop_conversation(conversation_id, reports_dir or report.REPORTS_DIR)
+    return Forgotten(events, backup_events, rows, time.monotonic() - started)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     which = parser.add_mutually_exclusive_group(required=True)
@@ -96,14 +126,17 @@ def main() -> None:
     args = parser.parse_args()
     if args.days is not None and args.days < 0:
         parser.error("--days must be 0 or more")
+    if args.conversation:
+        forgotten = forget_conversation(args.conversation)
+        print(
+            f"deleted {forgotten.events} event(s) from the store, {forgotten.backup_events} from the backups and "
+            f"{forgotten.report_rows} report row(s), in {forgotten.seconds:.2f} s"
+        )
+        return
     now = time.time()
-    purge: Purge = (
-        (lambda engine: purge_conversation(engine, args.conversation))
-        if args.conversation
-        else (lambda engine: purge_idle(engine, args.days, now))
-    )
+    purge: Purge = lambda engine: purge_idle(engine, args.days, now)  # noqa: E731
     url = tracker_store_url()
-    engine = sa.create_engine(url)
+    engine = store_engine(url)
     if sa.inspect(engine).has_table("events"):
         conversations, events = purge(engine)
         print(f"deleted {conversations} conversation(s), {events} event(s)")

@@ -8,6 +8,9 @@
  * Everything shown is set as text (textContent), never as HTML, so a message
  * can't run script. The conversation lives in sessionStorage: it survives a
  * reload but not closing the browser, which matters on a shared computer.
+ * "Delete this conversation" asks the assistant to delete it on the server
+ * (it asks the patient to confirm first); once it is deleted, the widget
+ * starts a new conversation with a new id.
  */
 (function () {
   "use strict";
@@ -81,7 +84,10 @@
   var input = el("input", { id: "ionto-input", type: "text", autocomplete: "off", placeholder: "Type your question…" });
   var send = el("button", { type: "submit", class: "ionto-send" }, "Send");
   form.append(label, input, send);
-  panel.append(header, notice, log, typing, status, form);
+  var privacy = el("p", { class: "ionto-privacy" });
+  var forget = el("button", { type: "button", class: "ionto-forget" }, "Delete this conversation");
+  privacy.append(forget);
+  panel.append(header, notice, log, typing, status, form, privacy);
   root.append(launcher, panel);
 
   function renderMessage(message, index) {
@@ -149,9 +155,13 @@
       .then(function (replies) {
         status.textContent = "";
         typing.hidden = true;
-        addMessages(replies.map(function (r) {
+        var shown = replies.filter(function (r) { return r.text || (r.buttons && r.buttons.length); }).map(function (r) {
           return { from: "bot", text: r.text || "", buttons: (r.buttons || []).map(function (b) { return { title: b.title, payload: b.payload }; }) };
-        }));
+        });
+        // The server deleted this conversation: what it said stays on screen, at the top of a new one.
+        var deleted = replies.some(function (r) { return r.custom && r.custom.conversation_deleted === true; });
+        if (deleted) startFresh(shown);
+        else addMessages(shown);
       })
       .catch(function () {
         if (attempt < RETRY_DELAYS_MS.length) {
@@ -168,6 +178,15 @@
     if (state.messages.length === 0) sendMessage("/greet");
   }
 
+  // A new conversation id, and nothing of the old conversation kept in the browser.
+  function startFresh(notes) {
+    state = { id: newConversationId(), messages: notes, open: true };
+    save();
+    render();
+    input.focus();
+    sendMessage("/greet");
+  }
+
   launcher.addEventListener("click", function () {
     state.open = !state.open;
     save();
@@ -180,13 +199,8 @@
     render();
     launcher.focus();
   });
-  restart.addEventListener("click", function () {
-    state = { id: newConversationId(), messages: [], open: true };
-    save();
-    render();
-    input.focus();
-    start();
-  });
+  restart.addEventListener("click", function () { startFresh([]); });
+  forget.addEventListener("click", function () { sendMessage("/forget_me", "Delete this conversation"); });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();

@@ -12,9 +12,14 @@ and same JSON as Rasa's REST channel (POST /webhooks/rest/webhook with
 - A message over CLINIC_MAX_MESSAGE_CHARS is refused with 413 before it reaches
   the NLU pipeline; control characters are dropped; an empty message gets
   a short reply without touching the pipeline.
+- A request from a web page (it carries `Origin`) is refused with 403 unless
+  the page is one of CLINIC_ORIGINS: CORS alone only hides the reply from
+  another site, it does not stop that site's "simple" request being read.
 - Text typed to look like a button payload ("/restart", "/urgent",
   "/faq{...}") is read as words unless it is the payload of a button the
-  assistant offered in its last reply (or the widget's opening "/greet").
+  assistant offered in its last reply (or one of the widget's own: "/greet"
+  when it opens, "/forget_me" from its "Delete this conversation" button).
+- A confirmed "forget me" deletes the conversation (forget_me.py).
 - A conversation or a network address sending too fast gets 429 with
   Retry-After (rate_limit.py; CLINIC_RATE_LIMIT_PER_CONVERSATION and
   _PER_ADDRESS, "off" for load tests). This machine's own (loopback)
@@ -54,6 +59,7 @@ from clinic.content import load_clinic
 from clinic.monitoring import is_loopback
 from clinic.settings import settings
 from rasa_addons import monitoring
+from rasa_addons.channel import forget_me
 from rasa_addons.channel.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -61,7 +67,7 @@ logger = logging.getLogger(__name__)
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 PAYLOAD_PREFIX = "/"
 # Sent by the web chat itself when it opens; harmless whenever it comes.
-ALWAYS_ALLOWED_PAYLOADS = {"/greet"}
+ALWAYS_ALLOWED_PAYLOADS = {"/greet", "/forget_me"}
 EMPTY_MESSAGE_REPLY = "I didn't get a message there. Please type your question about iontophoresis."
 FEEDBACK_PAYLOAD = re.compile(r'/feedback\{"helpful": "(yes|no)"\}')
 
@@ -214,9 +220,27 @@ class ClinicRestInput(RestInput):
                 if store := monitoring.store_of(error):
                     monitoring.STORE_ERRORS.labels(store).inc()
         agent = request.app.ctx.agent
+        messages = collector.messages
+        if forget_me.DONE in collector.response_names:
+            messages = await self._forget(agent, sender, messages, collector.response_names)
         model_id = (agent.model_id or "") if agent else ""
         monitoring.record_message(self.name(), sender, collector.response_names, time.monotonic() - started, model_id)
-        return collector.messages or [{"recipient_id": sender, "text": problem_reply()}]
+        return messages or [{"recipient_id": sender, "text": problem_reply()}]
+
+    async def _forget(
+        self, agent: Any, sender: str, messages: list[dict[str, Any]], response_names: list[str]
+    ) -> list[dict[str, Any]]:
+        """The reply to a "yes, delete it": the conversation deleted and the widget told, or why it was not."""
+        try:
+            tracker = await agent.tracker_store.retrieve(sender)
+            previous = forget_me.replies_before_last_message(list(tracker.events)) if tracker else []
+            if forget_me.confirmed(previous, response_names):
+                await forget_me.forget(agent, sender)
+                return [*messages, {"recipient_id": sender, **forget_me.DELETED}]
+            logger.error("A deletion was confirmed without the question before it: nothing was deleted")
+        except Exception as error:  # the patient must not be told it is gone when it is not
+            logger.error("Deleting a conversation failed: %s", type(error).__name__)
+        return [{"recipient_id": sender, "text": forget_me.failed_reply()}]
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("clinic_rest_webhook", __name__)
@@ -227,6 +251,10 @@ class ClinicRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            origin = request.headers.get("origin")
+            if origin is not None and origin not in settings().origins:
+                monitoring.REFUSED.labels("forbidden_origin").inc()
+                return response.json({"error": "This web page may not write to the assistant."}, status=403)
             try:
                 sender, text = parse_request(request.body, self.max_message_chars)
             except RequestError as error:

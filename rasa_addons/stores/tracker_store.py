@@ -61,11 +61,39 @@ def tracker_store_url(endpoints: Path = PROJECT_ROOT / "endpoints.yml") -> str:
 EVENTS_IN_STORE = "_clinic_events_in_store"
 
 
-def tune_sqlite(connection: Any, _record: Any) -> None:
+def erase_deleted_rows(connection: Any, _record: Any) -> None:
+    """SQLite overwrites a deleted event with zeros instead of leaving its text in a free page of the file."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
+def tune_sqlite(connection: Any, record: Any) -> None:
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    erase_deleted_rows(connection, record)
+
+
+def store_engine(url: str) -> sa.engine.Engine:
+    """An engine on the conversation store for the tools (purge, forget me): SQLite's deletes erase the text."""
+    engine = sa.create_engine(url)
+    if engine.url.get_dialect().name == "sqlite":
+        event.listen(engine, "connect", erase_deleted_rows)
+    return engine
+
+
+def delete_conversations(connection: sa.engine.Connection, senders: list[str]) -> int:
+    """Delete every stored event of these conversations; how many events were deleted."""
+    deleted = 0
+    for start in range(0, len(senders), 500):  # keeps each statement's parameter list small
+        chunk = senders[start : start + 500]
+        statement = sa.text("DELETE FROM events WHERE sender_id IN :senders").bindparams(
+            sa.bindparam("senders", expanding=True)
+        )
+        deleted += connection.execute(statement, {"senders": chunk}).rowcount
+    return deleted
 
 
 class ClinicTrackerStore(SQLTrackerStore):

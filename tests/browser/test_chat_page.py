@@ -1,6 +1,7 @@
 """The chat on the demo clinic page, as a patient uses it, in a real browser."""
 
 import re
+import sqlite3
 
 from playwright.sync_api import Page, expect
 
@@ -8,6 +9,11 @@ from tests.browser.conftest import SCREENSHOTS
 from tests.conftest import ROOT, answer
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def stored_events(conversation_id: str) -> int:
+    with sqlite3.connect(ROOT / "var" / "conversations.db") as db:
+        return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (conversation_id,)).fetchone()[0]
 
 
 def open_chat(page: Page) -> None:
@@ -70,6 +76,39 @@ def test_the_conversation_survives_a_reload_and_start_over_clears_it(page):
     page.get_by_role("button", name="Start over").click()
     expect(page.locator(".ionto-user")).to_have_count(0)
     assert page.evaluate("JSON.parse(sessionStorage.getItem('ionto-chat')).id") != conversation_id
+
+
+def test_delete_this_conversation_by_keyboard_deletes_it_and_starts_a_new_one(page):
+    open_chat(page)
+    ask(page, "how many treatments will i need")
+    expect(last_bot(page)).to_contain_text(answer("utter_faq/course_length"))
+    old_id = page.evaluate("JSON.parse(sessionStorage.getItem('ionto-chat')).id")
+    assert stored_events(old_id) > 0
+    page.get_by_label("Your message").focus()
+    page.keyboard.press("Tab")  # Send
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Delete this conversation")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(last_bot(page)).to_contain_text(answer("utter_ask_forget_me"))
+    page.get_by_role("button", name="Yes, delete it").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".ionto-bot").first).to_contain_text(answer("utter_forget_me_done"))
+    expect(last_bot(page)).to_contain_text("automated assistant")  # the new conversation's greeting
+    expect(page.locator(".ionto-user")).to_have_count(0)
+    new_id = page.evaluate("JSON.parse(sessionStorage.getItem('ionto-chat')).id")
+    assert re.fullmatch(r"[0-9a-f]{32}", new_id) and new_id != old_id
+    assert "how many treatments" not in page.evaluate("sessionStorage.getItem('ionto-chat')")
+    assert stored_events(old_id) == 0
+
+
+def test_saying_no_to_deleting_keeps_the_conversation(page):
+    open_chat(page)
+    ask(page, "delete my conversation")
+    page.get_by_role("button", name="No, keep it").click()
+    expect(last_bot(page)).to_contain_text(answer("utter_forget_me_kept"))
+    conversation_id = page.evaluate("JSON.parse(sessionStorage.getItem('ionto-chat')).id")
+    assert stored_events(conversation_id) > 0
+    expect(page.locator(".ionto-user").first).to_have_text(re.compile("delete my conversation"))
 
 
 def test_usable_by_keyboard_alone(page):

@@ -32,6 +32,7 @@ SCRIPT = [
     ("hola, me duele mucho el codo", "non_english", "utter_english_only"),
     ("I need to cancel my appointment", "contact_clinic", "utter_contact_clinic"),
     ("ive had 2 treatments and no change", "progress_advice", "utter_progress_early"),
+    ("please delete my conversation", "forget_me", "utter_ask_forget_me"),
     ("my elbow has been aching since my session", "flare_advice", "utter_ask_flare_warning_signs"),
 ]
 

@@ -43,3 +43,8 @@ def test_button_payloads_keep_their_json(nlg):
 def test_leaflet_answers_and_only_they_ask_whether_they_helped(nlg):
     assert _response(nlg, "utter_faq/does_it_hurt")["buttons"][-2:] == HELPFUL_BUTTONS
     assert not _response(nlg, "utter_urgent").get("buttons")
+
+
+def test_an_answers_owner_and_review_dates_stay_out_of_the_stored_reply(nlg):
+    metadata = _response(nlg, "utter_faq/does_it_hurt")["metadata"]
+    assert metadata == {"source": "Does it hurt?", "question": "Does it hurt?"}

@@ -1,6 +1,7 @@
 """`make check` on broken edits: each gets a message a nurse can act on, at the right line."""
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,8 @@ def test_a_question_without_an_answer(project):
 
 def test_too_few_examples_for_a_new_question(project):
     edit(project / "domain.yml", "  # ---- Conversation ----", "  utter_faq/parking:\n    - text: Parking is free.\n"
-         "      metadata:\n        source: clinic\n  # ---- Conversation ----")  # fmt: skip
+         "      metadata:\n        source: clinic\n        source_version: '2026'\n        owner: Clinic manager\n"
+         "        reviewed: '2026-11-30'\n        review_by: '2029-11-30'\n  # ---- Conversation ----")  # fmt: skip
     (project / "data" / "nlu" / "new.yml").write_text(
         'version: "3.1"\nnlu:\n- intent: faq/parking\n  examples: |\n    - where can i park\n    - is there parking\n'
     )
@@ -148,3 +150,72 @@ def test_an_answer_without_its_leaflet_source(project):
     edit(project / "domain.yml", '        source: "Does it hurt?"\n', "")
     [message] = messages(project)
     assert "does not say where in the leaflet" in message
+
+
+# ---- owner, source and review dates (tools/answers.py) ----
+
+
+def review_findings(project, today: date, error: bool = True) -> list[str]:
+    return [
+        str(f) for f in check_content.run_checks(project, today=today) if f.error == error and "demo" not in f.problem
+    ]
+
+
+def test_the_shipped_answers_are_within_their_review_dates():
+    # Fails (as `make check` does) once a shipped answer is due: the control in docs/SAFETY.md, H14.
+    assert review_findings(ROOT, date.today()) == []
+    assert review_findings(ROOT, date.today(), error=False) == []
+
+
+@pytest.mark.parametrize("field", ["source_version", "owner", "reviewed", "review_by"])
+def test_an_answer_without_each_review_field(project, field):
+    domain = project / "domain.yml"
+    line = next(i for i, text in enumerate(domain.read_text().splitlines(), 1) if text.strip().startswith(f"{field}:"))
+    lines = domain.read_text().splitlines(keepends=True)
+    del lines[line - 1]
+    domain.write_text("".join(lines))
+    [message] = review_findings(project, date(2027, 1, 1))
+    metadata_line = line_of(domain, "metadata:") + 1  # the first line of the first answer's metadata
+    assert message.startswith(f"domain.yml:{metadata_line}: the answer 'utter_faq/what_is' has no '{field}': add")
+
+
+def test_a_review_date_without_quotes_is_refused(project):
+    edit(project / "domain.yml", 'review_by: "2029-11-30"', "review_by: 2029-11-30")
+    [message] = review_findings(project, date(2027, 1, 1))
+    assert "'review_by' of 'utter_faq/what_is' is not a date in quotes" in message
+    assert 'write it as review_by: "YYYY-MM-DD", with the quotes' in message
+
+
+def test_a_review_date_passed_is_an_error_at_its_line(project):
+    domain = project / "domain.yml"
+    edit(domain, 'review_by: "2029-11-30"', 'review_by: "2026-12-01"')
+    line = line_of(domain, 'review_by: "2026-12-01"')
+    [message] = review_findings(project, date(2027, 1, 1))
+    assert message == (
+        f"domain.yml:{line}: the answer 'utter_faq/what_is' was due for review on 2026-12-01: check it against its "
+        "source with its owner (Lead physiotherapist), then set 'reviewed: \"2027-01-01\"' and 'review_by:' to a "
+        "date at most 3 years on (docs/STAFF.md, 'Reviewing an answer')"
+    )
+
+
+def test_a_review_date_within_30_days_is_a_warning(project):
+    edit(project / "domain.yml", 'review_by: "2029-11-30"', 'review_by: "2027-01-20"')
+    assert review_findings(project, date(2027, 1, 1)) == []
+    [message] = review_findings(project, date(2027, 1, 1), error=False)
+    assert "warning: the answer 'utter_faq/what_is' is due for review on 2027-01-20, in 19 day(s)" in message
+    assert review_findings(project, date(2026, 12, 1), error=False) == []  # 50 days before: nothing yet
+
+
+def test_a_review_date_more_than_3_years_on_is_refused(project):
+    edit(project / "domain.yml", 'review_by: "2029-11-30"', 'review_by: "2030-06-01"')
+    [message] = review_findings(project, date(2027, 1, 1))
+    assert (
+        "'utter_faq/what_is' is not due for review until 2030-06-01, more than 3 years after its last review" in message
+    )
+    assert "set 'review_by:' at most 3 years after 'reviewed:'" in message
+
+
+def test_a_review_in_the_future_is_refused(project):
+    edit(project / "domain.yml", 'reviewed: "2026-11-30"', 'reviewed: "2027-03-01"')
+    [message] = review_findings(project, date(2027, 1, 1))
+    assert "'utter_faq/what_is' says it was reviewed on 2027-03-01, which is in the future" in message
