@@ -35,6 +35,16 @@ def git(repo: Path, *args: str, author: str = "Ann Nurse", when: str = "2026-03-
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
+def committed_domain(repo: Path) -> Path:
+    """DOMAIN as domain.yml, committed by Ann Nurse on 2026-03-04 in a new git repository."""
+    domain = repo / "domain.yml"
+    domain.write_text(DOMAIN)
+    git(repo, "init", "-q")
+    git(repo, "add", "domain.yml")
+    git(repo, "commit", "-q", "-m", "answers")
+    return domain
+
+
 def test_each_variation_is_found_with_its_own_lines_and_metadata(tmp_path: Path) -> None:
     domain = tmp_path / "domain.yml"
     domain.write_text(DOMAIN)
@@ -47,11 +57,7 @@ def test_each_variation_is_found_with_its_own_lines_and_metadata(tmp_path: Path)
 
 
 def test_who_last_changed_each_answer_comes_from_git(tmp_path: Path) -> None:
-    domain = tmp_path / "domain.yml"
-    domain.write_text(DOMAIN)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "domain.yml")
-    git(tmp_path, "commit", "-q", "-m", "answers")
+    domain = committed_domain(tmp_path)
     domain.write_text(DOMAIN.replace("Second answer.", "Second answer, reworded."))
     git(tmp_path, "commit", "-q", "-am", "reword", author="Bob Physio", when="2026-05-06T10:00:00+00:00")
     changes = answers.last_changes(domain, answers.answers(domain))
@@ -68,11 +74,7 @@ def test_outside_a_git_checkout_there_is_no_history_and_no_error(tmp_path: Path)
 
 
 def test_the_report_lists_answers_due_within_90_days_and_who_changed_each(tmp_path: Path) -> None:
-    domain = tmp_path / "domain.yml"
-    domain.write_text(DOMAIN)
-    git(tmp_path, "init", "-q")
-    git(tmp_path, "add", "domain.yml")
-    git(tmp_path, "commit", "-q", "-m", "answers")
+    domain = committed_domain(tmp_path)
     section = report.answers_section(domain, date(2026, 12, 1))
     due = section.split("## Who last changed each answer")[0]
     assert "Overdue or due by 2027-03-01: 2" in due
