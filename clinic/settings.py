@@ -99,6 +99,11 @@ class Settings:
         "20/20", "messages at once per conversation, refilled over that many seconds; `off` for load tests"
     )
     rate_limit_per_address: str = setting("300/60", "the same per network address")
+    any_sender_id: bool = setting(
+        "0",
+        "1: accept any conversation id of 1-64 letters, digits, - or _ (for an integration that names its own; "
+        "guessable ids let others join a conversation: docs/SECURITY.md); 0: only 32 hex digits or a UUID4",
+    )
     proxies_count: int = setting(
         "0",
         "reverse proxies in front of the Rasa server (1 behind nginx), so limits see the patient's address",

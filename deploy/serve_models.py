@@ -6,30 +6,33 @@ Rasa's model-server polling (endpoints.yml, `models:`) sends the current
 model's ETag in `If-None-Match`; this answers 304 until `make train` puts a
 different models/current.tar.gz (CLINIC_MODEL_FILE) in place, then sends it with its new ETag and
 the running server switches to it with no restart (conversations continue:
-they live in the tracker store, not in the model).
+they live in the tracker store, not in the model). The model (about 150 MB)
+is streamed from the file, never read into memory whole.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
+import shutil
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from typing import BinaryIO
 
 from clinic.settings import settings
 
 _etags: dict[tuple[int, int], str] = {}
 
 
-def etag(path: Path) -> str:
-    """The file's SHA-256, worked out once per version of the file."""
-    stat = path.stat()
+def etag(handle: BinaryIO) -> str:
+    """The open file's SHA-256, worked out once per version of the file."""
+    stat = os.fstat(handle.fileno())
     key = (stat.st_mtime_ns, stat.st_size)
     if key not in _etags:
         digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+        handle.seek(0)
         _etags.clear()
         _etags[key] = digest.hexdigest()[:32]
     return _etags[key]
@@ -41,19 +44,20 @@ class ModelHandler(BaseHTTPRequestHandler):
         if self.path.split("?")[0] != "/models/current.tar.gz" or not model.exists():
             self.send_error(404)
             return
-        tag = etag(model)
-        if self.headers.get("If-None-Match") == tag:
-            self.send_response(304)
+        # One open file for the tag and the body: `make train` may rename a new model into place meanwhile.
+        with model.open("rb") as handle:
+            tag = etag(handle)
+            if self.headers.get("If-None-Match") == tag:
+                self.send_response(304)
+                self.send_header("ETag", tag)
+                self.end_headers()
+                return
+            self.send_response(200)
             self.send_header("ETag", tag)
+            self.send_header("Content-Type", "application/gzip")
+            self.send_header("Content-Length", str(os.fstat(handle.fileno()).st_size))
             self.end_headers()
-            return
-        body = model.read_bytes()
-        self.send_response(200)
-        self.send_header("ETag", tag)
-        self.send_header("Content-Type", "application/gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+            shutil.copyfileobj(handle, self.wfile, 1 << 20)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002
         pass

@@ -7,6 +7,12 @@ the widget's "not for emergencies" line shows the clinic's own emergency
 number, and the longest message the assistant accepts (CLINIC_MAX_MESSAGE_CHARS).
 A clinic serving widget.js from its own web server copies web/ and writes
 clinic.json the same way (README).
+
+Every response carries a Content-Security-Policy: scripts, styles and images
+from this site only, requests only to this site and the Rasa server, and
+framing only by the pages in CLINIC_ORIGINS (a hostile page cannot frame the
+chat to trick a patient into typing into it); no `Server:` banner says what
+runs here.
 """
 
 from __future__ import annotations
@@ -30,7 +36,21 @@ def demo_page(rasa_port: int) -> bytes:
     return SERVER_ATTRIBUTE.sub(f'data-server="http://localhost:{rasa_port}"', page, count=1).encode()
 
 
+def content_security_policy(rasa_port: int, origins: tuple[str, ...]) -> str:
+    return "; ".join([
+        "default-src 'none'", "script-src 'self'", "style-src 'self'", "img-src 'self'",
+        f"connect-src 'self' http://localhost:{rasa_port}", f"frame-ancestors 'self' {' '.join(origins)}",
+        "base-uri 'none'", "form-action 'none'",
+    ])  # fmt: skip
+
+
 class WebHandler(SimpleHTTPRequestHandler):
+    def send_response(self, code: int, message: str | None = None) -> None:
+        # http.server's own send_response adds "Server: SimpleHTTP/0.6 Python/3.10.13": a version banner.
+        self.log_request(code)
+        self.send_response_only(code, message)
+        self.send_header("Date", self.date_time_string())
+
     def _send(self, content_type: str, body: bytes) -> None:
         self.send_response(200)
         self.send_header("Content-Type", content_type)
@@ -54,6 +74,8 @@ class WebHandler(SimpleHTTPRequestHandler):
         super().do_GET()
 
     def end_headers(self) -> None:
+        values = settings()
+        self.send_header("Content-Security-Policy", content_security_policy(values.rasa_port, values.origins))
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-cache")
         super().end_headers()

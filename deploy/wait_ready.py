@@ -56,7 +56,7 @@ def readiness_check_passes(base_url: str) -> bool:
 
 def ready(base_url: str) -> bool:
     """True if the readiness check passes, the greeting comes back and its first suggested question is answered."""
-    sender = f"readiness-{uuid.uuid4().hex}"
+    sender = uuid.uuid4().hex
     if not readiness_check_passes(base_url):
         return False
     try:

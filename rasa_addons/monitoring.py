@@ -49,7 +49,16 @@ NO_REPLY = "no_reply"  # Rasa failed: the webhook's own apology was sent (rasa_a
 OUTCOMES = (*(outcome for outcome, _ in OUTCOME_RULES), OTHER, NO_REPLY)
 
 # Why the webhook turned a request away before the assistant read it.
-REFUSALS = ("bad_request", "too_long", "empty", "rate_limited", "starting_up", "not_ready", "forbidden_origin")
+REFUSALS = (
+    "bad_request",
+    "too_long",
+    "empty",
+    "rate_limited",
+    "starting_up",
+    "not_ready",
+    "forbidden_origin",
+    "not_json",
+)
 
 MESSAGES = Counter("clinic_messages", "Patient messages answered, by what the answer was", ["outcome"])
 LATENCY = Histogram(

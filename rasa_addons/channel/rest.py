@@ -5,16 +5,23 @@ settings (clinic/settings.py, CLINIC_MAX_MESSAGE_CHARS and the others). Same URL
 and same JSON as Rasa's REST channel (POST /webhooks/rest/webhook with
 {"sender": "...", "message": "..."}), so the widget is unchanged. What it adds:
 
-- The body must be a JSON object with a string `sender` (our widget's 32
-  hex digits, or any 1-64 letters, digits, `-` or `_`) and a string
+- The body must be a JSON object with a string `sender` and a string
   `message`; otherwise 400. Rasa's channel would put every request without
-  a sender into one shared conversation called "default".
+  a sender into one shared conversation called "default". The sender id is
+  the only thing that lets someone into a conversation, so it must be
+  unguessable: 32 hex digits (128 random bits, as the widget makes) or a
+  UUID4. CLINIC_ANY_SENDER_ID=1 accepts any 1-64 letters, digits, `-` or `_`
+  for an integration that names its own conversations.
 - A message over CLINIC_MAX_MESSAGE_CHARS is refused with 413 before it reaches
   the NLU pipeline; control characters are dropped; an empty message gets
   a short reply without touching the pipeline.
 - A request from a web page (it carries `Origin`) is refused with 403 unless
-  the page is one of CLINIC_ORIGINS: CORS alone only hides the reply from
-  another site, it does not stop that site's "simple" request being read.
+  the page is one of CLINIC_ORIGINS, and a body that is not declared
+  `application/json` with 415: CORS alone only hides the reply from another
+  site, it does not stop that site's "simple" (text/plain, form) request
+  being read. JSON is what forces a browser to ask first (a preflight).
+- A malformed body, however deeply nested, is a 400 with a reason and one
+  log line, never a 500 with a stack trace.
 - Text typed to look like a button payload ("/restart", "/urgent",
   "/faq{...}") is read as words unless it is the payload of a button the
   assistant offered in its last reply (or one of the widget's own: "/greet"
@@ -64,7 +71,14 @@ from rasa_addons.channel.rate_limit import RateLimiter
 
 logger = logging.getLogger(__name__)
 
-SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # with CLINIC_ANY_SENDER_ID=1
+RANDOM_SENDER_PATTERN = re.compile(
+    r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
+)
+RANDOM_SENDER_FORM = (
+    "`sender` must be a conversation id that cannot be guessed: 32 hex digits (128 random bits, e.g. from "
+    "crypto.getRandomValues or uuid.uuid4().hex), or a UUID4 (README, 'The two commands')."
+)
 PAYLOAD_PREFIX = "/"
 # Sent by the web chat itself when it opens; harmless whenever it comes.
 ALWAYS_ALLOWED_PAYLOADS = {"/greet", "/forget_me"}
@@ -97,22 +111,34 @@ def clean_text(text: str) -> str:
     return "".join(kept).strip()
 
 
-def parse_request(body: bytes, max_message_chars: int) -> tuple[str, str]:
+def parse_request(body: bytes, max_message_chars: int, any_sender: bool = False) -> tuple[str, str]:
     """(sender, message) from a webhook body, or RequestError saying what is wrong."""
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise RequestError(400, "The body must be JSON in UTF-8.") from None
+    except RecursionError:  # "[[[[...": Python's parser gives up past about 1,000 levels
+        raise RequestError(400, "The body's JSON is nested too deeply.") from None
     if not isinstance(data, dict):
         raise RequestError(400, 'The body must be a JSON object: {"sender": "...", "message": "..."}.')
     sender, message = data.get("sender"), data.get("message")
-    if not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender):
+    if any_sender and (not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender)):
         raise RequestError(400, "`sender` must be a string of 1 to 64 letters, digits, '-' or '_'.")
+    if not any_sender and (not isinstance(sender, str) or not RANDOM_SENDER_PATTERN.fullmatch(sender)):
+        raise RequestError(400, RANDOM_SENDER_FORM)
     if not isinstance(message, str):
         raise RequestError(400, "`message` must be a string.")
     if len(message) > max_message_chars:
         raise RequestError(413, f"A message can be at most {max_message_chars} characters.", "too_long")
     return sender, clean_text(message)
+
+
+def check_origin_and_type(origin: str | None, content_type: str | None) -> None:
+    """RequestError unless the request comes from no web page or from an allowed one, and declares JSON."""
+    if origin is not None and origin not in settings().origins:
+        raise RequestError(403, "This web page may not write to the assistant.", "forbidden_origin")
+    if (content_type or "").split(";")[0].strip().lower() != "application/json":
+        raise RequestError(415, "The body must be sent as Content-Type: application/json.", "not_json")
 
 
 def last_replies(events: list[Any]) -> list[BotUttered]:
@@ -177,6 +203,7 @@ class ClinicRestInput(RestInput):
     def __init__(self) -> None:
         values = settings()
         self.max_message_chars = values.max_message_chars
+        self.any_sender = values.any_sender_id
         self.max_concurrent = values.concurrent_messages
         self.per_conversation = RateLimiter.parse(values.rate_limit_per_conversation)
         self.per_address = RateLimiter.parse(values.rate_limit_per_address)
@@ -251,14 +278,12 @@ class ClinicRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            origin = request.headers.get("origin")
-            if origin is not None and origin not in settings().origins:
-                monitoring.REFUSED.labels("forbidden_origin").inc()
-                return response.json({"error": "This web page may not write to the assistant."}, status=403)
             try:
-                sender, text = parse_request(request.body, self.max_message_chars)
+                check_origin_and_type(request.headers.get("origin"), request.headers.get("content-type"))
+                sender, text = parse_request(request.body, self.max_message_chars, self.any_sender)
             except RequestError as error:
                 monitoring.REFUSED.labels(error.label).inc()
+                logger.info("Refused a request: %s (%s)", error.status, error.label)  # one line, never the body
                 return response.json({"error": error.reason}, status=error.status)
             agent = request.app.ctx.agent
             if agent is None or not agent.is_ready():

@@ -23,6 +23,8 @@ SAFETY = ("action_timeout",)
 SPEED = ("action_reply_schema", "model_loading", "event_types")
 # Metrics and health checks for the people running it (docs/OPERATIONS.md).
 OPERATIONS = ("operations_routes",)
+# What the server shows the web: no version banner, CORS without credentials (docs/SECURITY.md).
+EXPOSURE = ("web_exposure",)
 # Training only: a wording edit retrains no NLU.
 TRAINING = ("answer_words",)
 
@@ -49,7 +51,7 @@ def check_rasa_version() -> None:
 def install(*groups: tuple[str, ...]) -> None:
     """Install the given groups of patches (all of them by default); installing one twice does nothing."""
     check_rasa_version()  # before any patch module imports Rasa's internals
-    for name in [name for group in (groups or (SAFETY, SPEED, OPERATIONS, TRAINING)) for name in group]:
+    for name in [name for group in (groups or (SAFETY, SPEED, OPERATIONS, EXPOSURE, TRAINING)) for name in group]:
         if name not in _installed:
             importlib.import_module(f"{__name__}.{name}").install()
             _installed.add(name)

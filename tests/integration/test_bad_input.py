@@ -80,7 +80,13 @@ def test_an_empty_message_gets_a_reply_without_the_pipeline(servers) -> None:
 
 def test_a_missing_sender_is_not_one_shared_conversation(servers) -> None:
     assert post(servers.rasa_url, body(message="my elbow hurts since the treatment")).status == 400
-    assert post(servers.rasa_url, body(sender="default", message="hello")).status == 200  # just a name, no fallback
+
+
+@pytest.mark.parametrize("guessable", ["default", "patient-1", "abc", "0123456789abcdef"])
+def test_a_guessable_conversation_id_is_refused_with_the_form_it_must_take(servers, guessable: str) -> None:
+    # Issue 15: anyone sending README's `patient-1`, or `default`, joined that conversation and saw where it was.
+    reply = post(servers.rasa_url, body(sender=guessable, message="hello"))
+    assert reply.status == 400 and "32 hex digits" in reply.body["error"]
 
 
 def test_typed_payloads_are_words_but_offered_buttons_work(servers) -> None:

@@ -1,7 +1,9 @@
 """Whole conversations through the running servers' REST webhook."""
 
+import json
 import urllib.error
 import urllib.request
+import uuid
 
 from clinic.content import load_clinic
 from tests.conftest import answer
@@ -73,7 +75,7 @@ def _allowed_origin(base_url: str, origin: str) -> tuple[int, str | None]:
     """(status, Access-Control-Allow-Origin) of a message sent from a page at `origin`."""
     request = urllib.request.Request(
         f"{base_url}/webhooks/rest/webhook",
-        data=b'{"sender": "cors-check", "message": "hello"}',
+        data=json.dumps({"sender": uuid.uuid4().hex, "message": "hello"}).encode(),
         headers={"Content-Type": "application/json", "Origin": origin},
     )
     try:

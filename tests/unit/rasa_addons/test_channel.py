@@ -7,11 +7,13 @@ import json
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
+from clinic.settings import settings
 from rasa_addons.channel.rest import (
     ClinicRestInput,
     RequestError,
     answer_rated,
     as_typed_text,
+    check_origin_and_type,
     clean_text,
     is_loopback,
     last_replies,
@@ -22,6 +24,9 @@ from rasa_addons.channel.rest import (
 from tests.unit.conftest import edit
 
 LIMIT = 1000
+
+
+SENDER = "0123456789abcdef0123456789abcdef"
 
 
 def body(**fields) -> bytes:
@@ -45,8 +50,18 @@ def body(**fields) -> bytes:
         (body(sender="abc"), 400),
         (body(sender="abc", message=None), 400),
         (body(sender="abc", message=["hi"]), 400),
-        (body(sender="abc", message="x" * (LIMIT + 1)), 413),
-        (body(sender="abc", message="x" * 100_000), 413),
+        (body(sender=SENDER, message="x" * (LIMIT + 1)), 413),
+        (body(sender=SENDER, message="x" * 100_000), 413),
+        # Guessable ids (issue 15): whoever sends one joins that conversation.
+        (body(sender="abc", message="hi"), 400),
+        (body(sender="patient-1", message="hi"), 400),
+        (body(sender="default", message="hi"), 400),
+        (body(sender=SENDER[:-1], message="hi"), 400),
+        (body(sender="6ba7b810-9dad-11d1-80b4-00c04fd430c8", message="hi"), 400),  # a UUID1: time and MAC
+        # Nesting past Python's recursion limit (issue 15: a 500 and a stack trace per request before).
+        (b"[" * 30_000 + b"]" * 30_000, 400),
+        (b'{"sender": "abc", "message": "hi", "x": ' + b"[" * 5_000 + b"]" * 5_000 + b"}", 400),
+        (b'{"a":' * 3_000 + b"1" + b"}" * 3_000, 400),
     ],
 )
 def test_bad_requests_are_refused_with_a_reason(raw: bytes, status: int) -> None:
@@ -56,10 +71,45 @@ def test_bad_requests_are_refused_with_a_reason(raw: bytes, status: int) -> None
     assert refused.value.reason
 
 
+@pytest.mark.parametrize(
+    ("origin", "content_type", "status"),
+    [
+        ("https://evil.example", "application/json", 403),  # another site's page
+        ("https://evil.example", "text/plain", 403),
+        (None, "text/plain", 415),  # a "simple" request: a browser sends it cross-site without asking first
+        (None, "application/x-www-form-urlencoded", 415),
+        (None, None, 415),
+    ],
+)
+def test_only_json_from_no_page_or_the_clinics_own_is_read(origin, content_type, status) -> None:
+    with pytest.raises(RequestError) as refused:
+        check_origin_and_type(origin, content_type)
+    assert refused.value.status == status
+
+
+def test_json_from_the_clinics_page_or_from_no_page_is_read() -> None:
+    own_page = settings().origins[0]
+    check_origin_and_type(own_page, "application/json; charset=utf-8")
+    check_origin_and_type(None, "Application/JSON")
+
+
 def test_a_good_request_gives_sender_and_clean_text() -> None:
-    sender = "0123456789abcdef0123456789abcdef"
-    assert parse_request(body(sender=sender, message="  does it hurt?\n"), LIMIT) == (sender, "does it hurt?")
-    assert parse_request(body(sender="a", message="x" * LIMIT), LIMIT) == ("a", "x" * LIMIT)
+    assert parse_request(body(sender=SENDER, message="  does it hurt?\n"), LIMIT) == (SENDER, "does it hurt?")
+    assert parse_request(body(sender=SENDER, message="x" * LIMIT), LIMIT) == (SENDER, "x" * LIMIT)
+    uuid4 = "1b4e28ba-2fa1-4d2e-883f-0016d3cca427"
+    assert parse_request(body(sender=uuid4, message="hi"), LIMIT) == (uuid4, "hi")
+
+
+def test_a_guessable_id_is_refused_with_the_form_an_id_must_take() -> None:
+    with pytest.raises(RequestError) as refused:
+        parse_request(body(sender="patient-1", message="hi"), LIMIT)
+    assert "32 hex digits (128 random bits" in refused.value.reason
+
+
+def test_an_integration_may_name_its_own_conversations_when_the_setting_says_so() -> None:
+    assert parse_request(body(sender="patient-1", message="hi"), LIMIT, any_sender=True) == ("patient-1", "hi")
+    with pytest.raises(RequestError):
+        parse_request(body(sender="a b", message="hi"), LIMIT, any_sender=True)
 
 
 @pytest.mark.parametrize(
