@@ -247,7 +247,7 @@ def metrics_row(load: dict) -> list[str]:
         *(f"| {name} | {r['messages_per_second']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['errors']} |"
           for name, r in (("off", off), ("on", on))),
         "",
-        f"On / off: {on['messages_per_second'] / off['messages_per_second']:.0%} of the messages per second "
+        f"On / off: {on['messages_per_second'] / off['messages_per_second']:.1%} of the messages per second "
         "(target: at least 95%).",
     ]  # fmt: skip
 
