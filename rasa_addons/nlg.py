@@ -36,6 +36,18 @@ HELPFUL_BUTTONS = [
 ]
 
 
+def without_staff_metadata(responses: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The responses with their owner and review dates left out (once, rather than from every reply)."""
+    return {
+        name: [
+            {**v, "metadata": {k: x for k, x in v["metadata"].items() if k not in STAFF_ONLY_FIELDS}}
+            if isinstance(v.get("metadata"), dict) else v
+            for v in variations
+        ]
+        for name, variations in responses.items()
+    }  # fmt: skip
+
+
 class PatchesNotInstalled(RuntimeError):
     """The Rasa server was started without `python -m rasa_addons` (make run)."""
 
@@ -50,14 +62,12 @@ class ClinicResponseGenerator(TemplatedNaturalLanguageGenerator):
                 "it installs rasa_addons/patches/, among them the action timeout that tells a patient to call "
                 "the clinic when the action server does not answer."
             )
-        super().__init__((domain or Domain.empty()).responses)
+        super().__init__(without_staff_metadata((domain or Domain.empty()).responses))
 
     async def generate(
         self, utter_action: str, tracker: Any, output_channel: str, **kwargs: Any
     ) -> dict[str, Any] | None:
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
-        if response is not None and isinstance(response.get("metadata"), dict):
-            response["metadata"] = {k: v for k, v in response["metadata"].items() if k not in STAFF_ONLY_FIELDS}
         if response is not None and utter_action.startswith(FAQ_ANSWER_PREFIX):
             response["buttons"] = [*(response.get("buttons") or []), *HELPFUL_BUTTONS]
         return response

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -34,6 +35,13 @@ TEST_SETTINGS = {
 def answer(name: str) -> str:
     """The first words of a response in domain.yml, enough to recognise it in a reply."""
     return " ".join(DOMAIN["responses"][name][0]["text"].split()[:6])
+
+
+def stored_events(sender: str) -> list[str]:
+    """The type of every stored event of one conversation in the test servers' store (SQLite), oldest first."""
+    with sqlite3.connect(ROOT / "var" / "conversations.db") as db:
+        rows = db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))
+        return [kind for (kind,) in rows]
 
 
 def wait_ready(*urls: str, timeout: int = 240) -> bool:

@@ -65,13 +65,14 @@ def answers(domain_path: Path) -> list[Answer]:
     lines = text.splitlines()
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     responses = next((v for k, v in root.value if k.value == "responses"), None) if root else None
+    data = (yaml.safe_load(text) or {}).get("responses") or {}
     found = []
     for key, variations in responses.value if isinstance(responses, yaml.MappingNode) else []:
         if not isinstance(variations, yaml.SequenceNode):
             continue
         for index, node in enumerate(variations.value):
-            data = yaml.safe_load(yaml.serialize(node)) if isinstance(node, yaml.MappingNode) else {}
-            metadata = (data or {}).get("metadata") or {}
+            variation = data[key.value][index]
+            metadata = (variation.get("metadata") if isinstance(variation, dict) else None) or {}
             # end_mark is where the next token starts; the variation ends at the last line of text before it.
             last = min(node.end_mark.line, len(lines))
             while last > node.start_mark.line + 1 and (

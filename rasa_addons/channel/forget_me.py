@@ -21,7 +21,7 @@ import asyncio
 import logging
 from typing import Any
 
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered
 
 from clinic.content import load_clinic
 from tools.purge import Forgotten, forget_conversation
@@ -32,20 +32,6 @@ QUESTION = "utter_ask_forget_me"
 DONE = "utter_forget_me_done"
 # Added to the reply after a deletion: the widget then starts a new conversation with a new id.
 DELETED = {"custom": {"conversation_deleted": True}}
-
-
-def replies_before_last_message(events: list[Any]) -> list[BotUttered]:
-    """The assistant's messages between the patient's last two messages (what the last one answered)."""
-    replies: list[BotUttered] = []
-    seen_last_message = False
-    for event in reversed(events):
-        if isinstance(event, UserUttered):
-            if seen_last_message:
-                break
-            seen_last_message = True
-        elif seen_last_message and isinstance(event, BotUttered):
-            replies.append(event)
-    return replies
 
 
 def confirmed(previous_replies: list[BotUttered], response_names: list[str]) -> bool:

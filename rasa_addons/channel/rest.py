@@ -72,6 +72,7 @@ from rasa_addons.channel.rate_limit import RateLimiter
 logger = logging.getLogger(__name__)
 
 SENDER_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,64}")  # with CLINIC_ANY_SENDER_ID=1
+ANY_SENDER_FORM = "`sender` must be a string of 1 to 64 letters, digits, '-' or '_'."
 RANDOM_SENDER_PATTERN = re.compile(
     r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}"
 )
@@ -122,10 +123,9 @@ def parse_request(body: bytes, max_message_chars: int, any_sender: bool = False)
     if not isinstance(data, dict):
         raise RequestError(400, 'The body must be a JSON object: {"sender": "...", "message": "..."}.')
     sender, message = data.get("sender"), data.get("message")
-    if any_sender and (not isinstance(sender, str) or not SENDER_PATTERN.fullmatch(sender)):
-        raise RequestError(400, "`sender` must be a string of 1 to 64 letters, digits, '-' or '_'.")
-    if not any_sender and (not isinstance(sender, str) or not RANDOM_SENDER_PATTERN.fullmatch(sender)):
-        raise RequestError(400, RANDOM_SENDER_FORM)
+    pattern, form = (SENDER_PATTERN, ANY_SENDER_FORM) if any_sender else (RANDOM_SENDER_PATTERN, RANDOM_SENDER_FORM)
+    if not isinstance(sender, str) or not pattern.fullmatch(sender):
+        raise RequestError(400, form)
     if not isinstance(message, str):
         raise RequestError(400, "`message` must be a string.")
     if len(message) > max_message_chars:
@@ -150,6 +150,12 @@ def last_replies(events: list[Any]) -> list[BotUttered]:
         if isinstance(event, BotUttered):
             replies.append(event)
     return replies
+
+
+def replies_before_last_message(events: list[Any]) -> list[BotUttered]:
+    """The assistant's messages between the patient's last two messages (what the last one answered)."""
+    messages = [i for i, event in enumerate(events) if isinstance(event, UserUttered)]
+    return last_replies(events[: messages[-1]]) if messages else []
 
 
 def offered_payloads(replies: list[BotUttered]) -> set[str]:
@@ -260,7 +266,7 @@ class ClinicRestInput(RestInput):
         """The reply to a "yes, delete it": the conversation deleted and the widget told, or why it was not."""
         try:
             tracker = await agent.tracker_store.retrieve(sender)
-            previous = forget_me.replies_before_last_message(list(tracker.events)) if tracker else []
+            previous = replies_before_last_message(list(tracker.events)) if tracker else []
             if forget_me.confirmed(previous, response_names):
                 await forget_me.forget(agent, sender)
                 return [*messages, {"recipient_id": sender, **forget_me.DELETED}]

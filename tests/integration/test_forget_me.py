@@ -7,23 +7,14 @@ in the browser: tests/browser/test_chat_page.py.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 
 import pytest
 
-from tests.conftest import ROOT, TEST_SETTINGS, answer
+from tests.conftest import TEST_SETTINGS, answer, stored_events
 from tests.integration.conftest import Patient, get, post, say
 
-STORE = ROOT / "var" / "conversations.db"
 HELPFUL = '/feedback{"helpful": "yes"}'
-
-
-def stored_events(sender: str) -> list[str]:
-    """The type of every stored event of one conversation, oldest first."""
-    with sqlite3.connect(STORE) as db:
-        rows = db.execute("SELECT type_name FROM events WHERE sender_id = ? ORDER BY id", (sender,))
-        return [kind for (kind,) in rows]
 
 
 def buttons(reply: list[dict]) -> set[str]:

@@ -10,6 +10,7 @@ import yaml
 from rasa.shared.core.events import BotUttered, UserUttered
 
 from rasa_addons.channel import forget_me
+from rasa_addons.channel.rest import replies_before_last_message
 from tests.unit.conftest import edit
 
 
@@ -20,10 +21,8 @@ def said(name: str) -> BotUttered:
 def test_what_the_last_message_answered_is_the_replies_between_the_last_two_messages() -> None:
     events = [UserUttered("hi"), said("utter_greet"), UserUttered("delete this"), said("utter_ask_forget_me"),
               UserUttered("/forget_me_confirm"), said("utter_forget_me_done")]  # fmt: skip
-    assert [e.metadata["utter_action"] for e in forget_me.replies_before_last_message(events)] == [
-        "utter_ask_forget_me"
-    ]
-    assert forget_me.replies_before_last_message([UserUttered("/forget_me_confirm")]) == []
+    assert [e.metadata["utter_action"] for e in replies_before_last_message(events)] == ["utter_ask_forget_me"]
+    assert replies_before_last_message([UserUttered("/forget_me_confirm")]) == []
 
 
 def test_a_yes_deletes_only_straight_after_the_question() -> None:
