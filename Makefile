@@ -88,10 +88,11 @@ bench-setup:  ## Locust in its own environment, .venv-bench
 quality: train  ## the model on every evaluation set: accuracy by group, bluffs, false alarms, urgent recall
 	$(BIN)/python -m nlu_eval.quality
 
-bench: train bench-setup  ## quality before/after and vs baselines, embeddings, load, training, footprint -> bench/RESULTS.md (hours the first time: bench/quality.py)
+bench: train bench-setup  ## quality before/after and vs baselines, embeddings, load, training, footprint, storage -> bench/RESULTS.md (hours the first time: bench/quality.py)
 	@# Timed steps first, while nothing else of the bench's own runs: training and load, then per-message times.
 	$(BIN)/python -m bench.training
 	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.storage
 	$(BIN)/python -m bench.embeddings
 	$(BIN)/python -m bench.quality
 	$(BIN)/python -m nlu_eval.quality --out var/bench/quality-after.json

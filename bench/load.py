@@ -112,6 +112,7 @@ def measure(
         # Each simulated patient sends as fast as it is answered, far over a patient's rate limit:
         # this measures the server, not the limiter (rasa_addons/channel/rest.py).
         "CLINIC_RATE_LIMIT_PER_CONVERSATION": "off", "CLINIC_RATE_LIMIT_PER_ADDRESS": "off",
+        "CLINIC_RATE_LIMIT_NEW_CONVERSATIONS_PER_ADDRESS": "off",
     }  # fmt: skip
     started = time.monotonic()
     if stock_rasa:

@@ -1,6 +1,9 @@
 """How long a staff edit takes to reach patients, measured against the running servers.
 
-    python -m bench.publish_latency          (with `make run` running)
+    python -m bench.publish_latency
+
+with `make run` running, its per-address limits off (this asks 5 times a second from this machine, in a new
+conversation each time): CLINIC_RATE_LIMIT_PER_ADDRESS=off CLINIC_RATE_LIMIT_NEW_CONVERSATIONS_PER_ADDRESS=off.
 
 1. Answer wording: edit one answer in domain.yml, `make train`, and ask the
    question every 0.25 s until the running assistant gives the new words.

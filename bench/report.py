@@ -252,6 +252,19 @@ def metrics_row(load: dict) -> list[str]:
     ]  # fmt: skip
 
 
+def storage_lines(storage: dict) -> list[str]:
+    """Bytes stored per message, and the most one address can store under the default limits (bench/storage.py)."""
+    if not storage:
+        return ["(not measured: `python -m bench.storage`)"]
+    worst = storage["worst_case_per_address"]
+    return [
+        *(f"- {kind}: {size / 1000:.1f} KB" for kind, size in storage["bytes_per_message"].items()),
+        f"- one address at most, at the largest of these, under `{worst['limits']}`: {worst['first_minute_mb']} MB "
+        f"in its first minute, {worst['first_day_mb']} MB its first day, {worst['each_day_after_mb']} MB each day "
+        f"after, {worst['kept_30_days_mb']} MB kept 30 days (docs/SECURITY.md)",
+    ]
+
+
 def plot(load: dict) -> None:
     import matplotlib
 
@@ -325,6 +338,10 @@ def main() -> None:
         f"action server {load.get('peak_rss_mb', {}).get('action server', '?')} MB",
         f"- cold start to first answer: {load.get('cold_start_to_first_answer_seconds', '?')} s",
         "",
+        "## 4b. The conversation store (`python -m bench.storage`, SQLite)",
+        "",
+        *storage_lines(read("storage")),
+        "",
         "## 5. How",
         "",
         "`make bench` runs: `python -m bench.training` (full train with an empty cache, then a wording-only",
@@ -333,6 +350,7 @@ def main() -> None:
         "`python -m bench.embeddings` (three contenders trained and scored),",
         "`python -m bench.load` (servers via deploy/run.sh, Locust headless 30 s at 1, 10 and 50 users, then",
         "10 users with Rasa as shipped for the before/after pair, and with 011a591's model),",
+        "`python -m bench.storage` (bytes stored per message on a fresh SQLite store),",
         "`python -m bench.report` (this file). Publishing latency: `python -m bench.publish_latency`.",
     ]
     if publish:

@@ -98,7 +98,14 @@ class Settings:
     rate_limit_per_conversation: str = setting(
         "20/20", "messages at once per conversation, refilled over that many seconds; `off` for load tests"
     )
-    rate_limit_per_address: str = setting("300/60", "the same per network address")
+    rate_limit_per_address: str = setting(
+        "300/60 1000/86400",
+        "the same per network address (an IPv6 /64), every rule at once: 300 at once, then 5 a second, "
+        "1,000 a day (docs/SECURITY.md: worst-case storage); `off` only for load tests",
+    )
+    rate_limit_new_conversations_per_address: str = setting(
+        "20/60 100/86400", "conversations started per network address, the same way; `off` only for load tests"
+    )
     any_sender_id: bool = setting(
         "0",
         "1: accept any conversation id of 1-64 letters, digits, - or _ (for an integration that names its own; "
@@ -106,7 +113,8 @@ class Settings:
     )
     proxies_count: int = setting(
         "0",
-        "reverse proxies in front of the Rasa server (1 behind nginx), so limits see the patient's address",
+        "reverse proxies in front of the Rasa server (1 behind nginx), so limits see the patient's address "
+        "(a warning is logged when requests show it is wrong)",
         "SANIC_PROXIES_COUNT",
     )
     action_timeout_seconds: float = setting(

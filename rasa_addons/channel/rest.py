@@ -27,12 +27,13 @@ and same JSON as Rasa's REST channel (POST /webhooks/rest/webhook with
   assistant offered in its last reply (or one of the widget's own: "/greet"
   when it opens, "/forget_me" from its "Delete this conversation" button).
 - A confirmed "forget me" deletes the conversation (forget_me.py).
-- A conversation or a network address sending too fast gets 429 with
-  Retry-After (rate_limit.py; CLINIC_RATE_LIMIT_PER_CONVERSATION and
-  _PER_ADDRESS, "off" for load tests). This machine's own (loopback)
-  addresses are not limited by address; behind a proxy,
-  CLINIC_PROXIES_COUNT=1 makes the patient's forwarded address count
-  (docs/SECURITY.md).
+- A conversation or a network address sending too fast, or an address
+  starting too many conversations, gets 429 with Retry-After (rate_limit.py;
+  CLINIC_RATE_LIMIT_PER_CONVERSATION, _PER_ADDRESS and
+  _NEW_CONVERSATIONS_PER_ADDRESS; "off" only for load tests). Every
+  address is limited, this machine's too; behind a proxy,
+  CLINIC_PROXIES_COUNT=1 makes the patient's forwarded address count, and a
+  request showing that setting is wrong is logged once (client_address.py).
 - At most CLINIC_MAX_CONCURRENT messages are worked on at once; the others wait
   their turn in arrival order (see bench/RESULTS.md: interleaving many
   messages on Rasa's single event loop made the replies that wait for the
@@ -63,11 +64,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from clinic.content import load_clinic
-from clinic.monitoring import is_loopback
 from clinic.settings import settings
 from rasa_addons import monitoring
 from rasa_addons.channel import forget_me
-from rasa_addons.channel.rate_limit import RateLimiter
+from rasa_addons.channel.client_address import ProxyWarnings
+from rasa_addons.channel.rate_limit import RateLimiter, RecentKeys, address_key
 
 logger = logging.getLogger(__name__)
 
@@ -107,8 +108,13 @@ class RequestError(Exception):
 
 
 def clean_text(text: str) -> str:
-    """The message without control characters (newlines and tabs become spaces), trimmed."""
-    kept = (" " if ch in "\n\r\t" else ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) != "Cc")
+    """The message without control characters (newlines and tabs become spaces) or lone surrogates, trimmed.
+
+    JSON may carry half of a UTF-16 pair ("\\ud800"); no UTF-8 text can hold one, so the pipeline would raise on it.
+    """
+    kept = (
+        " " if ch in "\n\r\t" else ch for ch in text if ch in "\n\r\t" or unicodedata.category(ch) not in {"Cc", "Cs"}
+    )
     return "".join(kept).strip()
 
 
@@ -213,16 +219,36 @@ class ClinicRestInput(RestInput):
         self.max_concurrent = values.concurrent_messages
         self.per_conversation = RateLimiter.parse(values.rate_limit_per_conversation)
         self.per_address = RateLimiter.parse(values.rate_limit_per_address)
+        self.new_conversations = RateLimiter.parse(values.rate_limit_new_conversations_per_address)
+        self.known_conversations = RecentKeys()
+        self.proxy_warnings = ProxyWarnings(values.proxies_count)
         self._slots: asyncio.Semaphore | None = None
 
     def _retry_after(self, request: Request, sender: str) -> float:
-        """Seconds this message must wait under the rate limits (0: it may go now)."""
-        waits = [self.per_conversation.retry_after(sender)] if self.per_conversation else []
+        """Seconds this message must wait under the rate limits (0: it may go now, and it is counted)."""
+        self.proxy_warnings.check(request.ip, request.headers)
         # remote_addr is the client's address as a trusted proxy forwarded it (SANIC_PROXIES_COUNT), else empty.
-        address = request.remote_addr or request.ip
-        if self.per_address and address and not is_loopback(address):
-            waits.append(self.per_address.retry_after(address))
-        return max(waits, default=0.0)
+        address = address_key(request.remote_addr or request.ip or "")
+        # A conversation this server has not seen lately counts as new: after a restart, or on another server
+        # of the cluster, a returning patient's conversation counts once more, well within the limit.
+        starts = self.new_conversations is not None and sender not in self.known_conversations
+        limits = [
+            (limiter, key)
+            for limiter, key in [
+                (self.per_conversation, sender),
+                (self.per_address, address),
+                (self.new_conversations if starts else None, address),
+            ]
+            if limiter is not None and key
+        ]
+        wait = max((limiter.wait(key) for limiter, key in limits), default=0.0)
+        if wait:  # a refused message counts against no limit: waiting as told is enough
+            return wait
+        for limiter, key in limits:
+            limiter.take(key)
+        if starts:
+            self.known_conversations.add(sender)
+        return 0.0
 
     async def _last_replies_to(self, request: Request, sender: str) -> list[BotUttered]:
         agent = request.app.ctx.agent

@@ -79,8 +79,8 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Cluster:
     receiver = AlertReceiver()
     env = {
         **os.environ,
-        # Twenty patients behind one address (loopback) are a load test, not an attack.
-        "CLINIC_RATE_LIMIT_PER_ADDRESS": "off",
+        # Twenty patients behind one address (loopback) are a load test, not an attack: limits off, explicitly.
+        "CLINIC_RATE_LIMIT_PER_ADDRESS": "off", "CLINIC_RATE_LIMIT_NEW_CONVERSATIONS_PER_ADDRESS": "off",
         # Monitoring as `CLINIC_MONITORING=1 make run-cluster` runs it, scraping every 2 s for a short test.
         "CLINIC_MONITORING": "1", "CLINIC_SCRAPE_SECONDS": "2", "CLINIC_ALERT_WEBHOOK_URL": receiver.url,
         # A fresh Prometheus and Alertmanager: an earlier run's notification log would hold back a repeated alert.

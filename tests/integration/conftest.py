@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import urllib.error
 import urllib.request
@@ -25,11 +26,23 @@ class Reply:
         return " ".join(m.get("text", "") for m in self.body)
 
 
+def patient_address(conversation: str) -> str:
+    """A made-up address for one simulated patient (in 198.18.0.0/15, kept for tests), the same for every message.
+
+    The test servers run as behind the clinic's reverse proxy (CLINIC_PROXIES_COUNT=1 in tests/conftest.py), so
+    each conversation arrives from its own patient's address, as real ones do, under the shipped rate limits.
+    """
+    digest = hashlib.sha256(conversation.encode()).digest()
+    return f"198.{18 + digest[0] % 2}.{digest[1]}.{digest[2]}"
+
+
 def post(base_url: str, body: bytes, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
-    """POST raw bytes to the webhook; any HTTP status comes back as a Reply rather than an exception."""
-    request = urllib.request.Request(
-        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json", **(headers or {})}
-    )
+    """POST raw bytes to the webhook, from a new patient's address unless `headers` name one; any HTTP status
+    comes back as a Reply rather than an exception."""
+    headers = {
+        "Content-Type": "application/json", "X-Forwarded-For": patient_address(uuid.uuid4().hex), **(headers or {})
+    }  # fmt: skip
+    request = urllib.request.Request(f"{base_url}/webhooks/rest/webhook", data=body, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return Reply(response.status, json.load(response), dict(response.headers))
@@ -57,7 +70,8 @@ def status_of(url: str) -> int:
 
 
 def say(base_url: str, sender: str, text: str, headers: dict[str, str] | None = None, timeout: float = 30) -> Reply:
-    """One message from one conversation, as the web chat sends it."""
+    """One message from one conversation, as the web chat sends it, from that conversation's patient's address."""
+    headers = {"X-Forwarded-For": patient_address(sender), **(headers or {})}
     return post(base_url, json.dumps({"sender": sender, "message": text}).encode(), headers, timeout)
 
 

@@ -4,7 +4,9 @@
 2. Any web site could write into a conversation with a "simple" request (text/plain or a form), which a
    browser sends cross-site without asking first; CORS only hid the reply.
 3. (tests/integration/test_bad_input.py) README's `patient-1`, or `default`, joined that conversation.
-5. Version banners, CORS with credentials and no max-age, no Content-Security-Policy on the page.
+4. (tests/integration/test_rate_limits.py, tests/unit/rasa_addons/test_channel.py) Rate limits that vanished.
+5. Version banners, CORS with credentials and no max-age, no Content-Security-Policy on the page; half a
+   UTF-16 pair made the pipeline raise, with a stack trace per message.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import ROOT, stored_events
+from tests.conftest import ROOT, answer, stored_events
 from tests.integration.conftest import get, post
 
 RASA_LOG = ROOT / "var" / "log" / "rasa.log"
@@ -70,3 +72,13 @@ def test_no_version_banners_and_cors_without_credentials(servers) -> None:
         assert reply.headers["Access-Control-Max-Age"] == "600"
     with urllib.request.urlopen(f"{servers.web_url}/", timeout=30) as page:
         assert page.headers["Server"] is None and "frame-ancestors" in page.headers["Content-Security-Policy"]
+
+
+def test_half_a_utf16_pair_is_dropped_and_the_question_answered_without_a_stack_trace(servers) -> None:
+    # Issue 15, item 5: "\ud800" in the JSON made the pipeline raise: the patient got the apology and the log a
+    # stack trace, for every such message.
+    logged_before = RASA_LOG.stat().st_size
+    body = b'{"sender": "%s", "message": "\\ud800does it hurt?\\udfff"}' % uuid.uuid4().hex.encode()
+    reply = post(servers.rasa_url, body)
+    assert reply.status == 200 and answer("utter_faq/does_it_hurt") in reply.text
+    assert "Traceback" not in RASA_LOG.read_text(errors="replace")[logged_before:]

@@ -1,12 +1,11 @@
 """Whole conversations through the running servers' REST webhook."""
 
 import json
-import urllib.error
-import urllib.request
 import uuid
 
 from clinic.content import load_clinic
 from tests.conftest import answer
+from tests.integration.conftest import post
 
 CLINIC = load_clinic()
 
@@ -73,16 +72,8 @@ def test_progress_check_uses_the_number_of_treatments(patient):
 
 def _allowed_origin(base_url: str, origin: str) -> tuple[int, str | None]:
     """(status, Access-Control-Allow-Origin) of a message sent from a page at `origin`."""
-    request = urllib.request.Request(
-        f"{base_url}/webhooks/rest/webhook",
-        data=json.dumps({"sender": uuid.uuid4().hex, "message": "hello"}).encode(),
-        headers={"Content-Type": "application/json", "Origin": origin},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers.get("Access-Control-Allow-Origin")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("Access-Control-Allow-Origin")
+    reply = post(base_url, json.dumps({"sender": uuid.uuid4().hex, "message": "hello"}).encode(), {"Origin": origin})
+    return reply.status, reply.headers.get("Access-Control-Allow-Origin")
 
 
 def test_only_the_clinic_site_may_call_the_assistant_from_a_browser(servers):

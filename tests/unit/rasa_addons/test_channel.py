@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import uuid
+from dataclasses import dataclass, field
 
 import pytest
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
+from clinic.monitoring import is_loopback
 from clinic.settings import settings
 from rasa_addons.channel.rest import (
     ClinicRestInput,
@@ -15,7 +18,6 @@ from rasa_addons.channel.rest import (
     as_typed_text,
     check_origin_and_type,
     clean_text,
-    is_loopback,
     last_replies,
     offered_payloads,
     parse_request,
@@ -122,6 +124,7 @@ def test_an_integration_may_name_its_own_conversations_when_the_setting_says_so(
         ("ça fait mal? 😬", "ça fait mal? 😬"),
         ("هل يؤلم؟", "هل يؤلم؟"),
         ("<script>alert(1)</script>", "<script>alert(1)</script>"),  # shown as text by the widget
+        ("\ud800does it hurt\udfff?", "does it hurt?"),  # lone halves of UTF-16 pairs, as JSON can send them
     ],
 )
 def test_control_characters_go_and_everything_else_stays(text: str, cleaned: str) -> None:
@@ -176,7 +179,7 @@ def test_the_channels_limits_are_settings(monkeypatch: pytest.MonkeyPatch) -> No
     channel = ClinicRestInput.from_credentials(None)
     assert channel.max_message_chars == 300
     assert channel.per_address is None
-    assert channel.per_conversation is not None and channel.per_conversation.burst == 20
+    assert channel.per_conversation is not None and channel.per_conversation.rules[0].burst == 20
     assert channel.max_concurrent == 2
 
 
@@ -188,3 +191,59 @@ def test_a_shared_lock_store_lets_a_server_work_on_more_messages_at_once(monkeyp
 def test_limits_written_in_credentials_yml_are_refused_with_where_they_belong() -> None:
     with pytest.raises(ValueError, match="CLINIC_ environment variables"):
         ClinicRestInput.from_credentials({"max_message_chars": 500})
+
+
+@dataclass
+class FakeRequest:
+    """What the limits read of a Sanic request: the connection's address, the forwarded one, the headers."""
+
+    ip: str
+    remote_addr: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def allowed(channel: ClinicRestInput, request: FakeRequest, senders: list[str]) -> list[bool]:
+    return [channel._retry_after(request, sender) == 0 for sender in senders]
+
+
+def test_this_machines_own_address_is_limited_like_any_other(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind a proxy on the same host with CLINIC_PROXIES_COUNT unset, every patient is loopback: before
+    issue 15 that address was never limited, so the per-address limit vanished without a word."""
+    monkeypatch.setenv("CLINIC_RATE_LIMIT_PER_ADDRESS", "3/60")
+    monkeypatch.setenv("CLINIC_RATE_LIMIT_NEW_CONVERSATIONS_PER_ADDRESS", "off")
+    channel = ClinicRestInput()
+    for address in ["127.0.0.1", "::1"]:
+        assert allowed(channel, FakeRequest(address), [uuid.uuid4().hex for _ in range(4)]) == [True] * 3 + [False]
+
+
+def test_one_address_rotating_conversation_ids_is_refused_after_the_new_conversation_burst() -> None:
+    """With the default limits: a new id for every message escapes the per-conversation limit, not this one."""
+    channel = ClinicRestInput()
+    burst = channel.new_conversations.rules[0].burst
+    assert burst < channel.per_address.rules[0].burst  # it is this limit, not the per-address one, that refuses
+    patient = FakeRequest("203.0.113.9")
+    senders = [uuid.uuid4().hex for _ in range(burst + 1)]
+    assert allowed(channel, patient, senders) == [True] * burst + [False]
+    # The conversations already started go on; another address starts its own.
+    assert allowed(channel, patient, senders[:3]) == [True] * 3
+    assert allowed(channel, FakeRequest("203.0.113.10"), [uuid.uuid4().hex]) == [True]
+
+
+def test_behind_a_proxy_each_forwarded_address_has_its_own_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLINIC_PROXIES_COUNT", "1")
+    monkeypatch.setenv("CLINIC_RATE_LIMIT_NEW_CONVERSATIONS_PER_ADDRESS", "1/60")
+    channel = ClinicRestInput()
+    proxied = {"x-forwarded-for": "198.51.100.1"}
+    assert allowed(
+        channel, FakeRequest("127.0.0.1", "198.51.100.1", proxied), [uuid.uuid4().hex, uuid.uuid4().hex]
+    ) == [True, False]
+    assert allowed(channel, FakeRequest("127.0.0.1", "198.51.100.2", proxied), [uuid.uuid4().hex]) == [True]
+
+
+def test_a_refused_message_does_not_count_as_a_conversation_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLINIC_RATE_LIMIT_PER_ADDRESS", "1/10")
+    monkeypatch.setenv("CLINIC_RATE_LIMIT_NEW_CONVERSATIONS_PER_ADDRESS", "5/60")
+    channel = ClinicRestInput()
+    first, second = uuid.uuid4().hex, uuid.uuid4().hex
+    assert allowed(channel, FakeRequest("203.0.113.9"), [first, second]) == [True, False]
+    assert second not in channel.known_conversations
