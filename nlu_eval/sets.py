@@ -24,6 +24,9 @@ TUNING = {
     "dev emergencies 5": _SETS / "dev_emergencies_5.yml",
     "dev faq 3": _SETS / "dev_faq_3.yml",
     "dev forget me": _SETS / "dev_forget_me.yml",
+    "dev faq 4": _SETS / "dev_faq_4.yml",
+    "dev emergencies 6": _SETS / "dev_emergencies_6.yml",
+    "dev emergencies 7": _SETS / "dev_emergencies_7.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

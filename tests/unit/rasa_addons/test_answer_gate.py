@@ -90,10 +90,27 @@ def test_self_harm_gets_crisis(gate):
 
 
 @pytest.mark.parametrize(
-    "text", ["is it safe if i have a pacemaker", "can i have it while pregnant", "can my son have it"]
+    "text",
+    [
+        "is it safe if i have a pacemaker",
+        "can i have it while pregnant",
+        "can my son have it",
+        "is it suitable for children",
+        "my 12 year old has been referred for it",
+        "is it safe for my teenage daughter",
+    ],
 )
 def test_personal_medical_faq_questions_go_to_the_doctor(gate, text):
     assert gated(gate, message(text, ranking=[("safety", 0.97), ("what_is", 0.01)])) == "ask_your_doctor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["my son drives me in, how many sessions are there", "my daughter is worried about me, is it a safe treatment"],
+)
+def test_a_son_or_daughter_who_is_not_the_patient_leaves_the_leaflet_answer(gate, text):
+    """Before issue 12's fifth session any mention of a son or daughter sent a leaflet question to the doctor."""
+    assert gated(gate, message(text, ranking=[("safety", 0.97), ("what_is", 0.01)])) == "faq"
 
 
 def test_non_latin_script_is_not_english(gate):
@@ -160,6 +177,14 @@ def test_button_payloads_are_left_alone(gate):
         "he took his blood pressure tablets twice this morning",
         "my son is shaking all over and not answering me",
         "my foot is red, hot and swollen since yesterday",
+        # ...and in forms dev_emergencies_6.yml showed missing: pain bad enough to cry, a double dose of a strong
+        # painkiller, a limp baby, a knock to the head with sickness a sentence later.
+        "the pain in my wrist since the session is so bad i keep crying",
+        "i took twice my oxycodone by mistake and feel really odd",
+        "his breathing has gone very slow and shallow",
+        "the baby is limp like she has no bones",
+        "she is not opening her eyes when we shout",
+        "grandad knocked his head on the door frame. Now he's being sick and sleepy",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
@@ -175,6 +200,10 @@ def test_999_emergencies_win_about_anyone(gate, text):
         "i'm completely burnt out at work",
         "he swims breaststroke",
         "what a stroke of luck",
+        "my stroke rate drops when i swim in the sea",
+        "my putting stroke has gone to pieces",
+        "burnt the roast potatoes again",
+        "the project crashed and burned",
         "will it blister?",
         "what happens if the pad burns me?",
         "could it cause burns",
@@ -209,6 +238,7 @@ def test_a_ruled_out_combination_is_not_a_red_flag(gate):
         "I had a small stroke about six years ago, fully recovered, can I still have it?",
         "my wife had anaphylaxis to peanuts when she was a child, is the medicine safe for her?",
         "I burnt my arm on an iron last year but it's fine, can the pad go there?",
+        "I passed out at the dentist in my twenties, will this make me faint?",
     ],
 )
 def test_a_red_flag_long_past_is_not_an_emergency(gate, text):
