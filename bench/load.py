@@ -33,6 +33,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.baseline import baseline_model
@@ -80,6 +82,17 @@ def run_locust(users: int, seconds: int, label: str = "") -> dict:
     }
 
 
+@contextmanager
+def serving(servers: subprocess.Popen) -> Iterator[None]:
+    """The block runs once the servers answer a conversation with a custom action; they are stopped after it."""
+    try:
+        subprocess.run([sys.executable, "-m", "deploy.wait_ready", RASA_URL, "--timeout", "300"], cwd=ROOT, check=True)
+        yield
+    finally:
+        os.killpg(servers.pid, signal.SIGTERM)
+        servers.wait(timeout=60)
+
+
 def start_stock_servers(env: dict[str, str]) -> subprocess.Popen:
     """The action, model and Rasa servers as deploy/run.sh starts them, but Rasa through bench/stock_rasa.py."""
     values = settings()
@@ -121,8 +134,7 @@ def measure(
         script = ROOT / "deploy" / ("run_cluster.sh" if cluster else "run.sh")
         servers = subprocess.Popen([str(script)], cwd=ROOT, env=env, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        subprocess.run([sys.executable, "-m", "deploy.wait_ready", RASA_URL, "--timeout", "300"], cwd=ROOT, check=True)
+    with serving(servers):
         results = {"cold_start_to_first_answer_seconds": round(time.monotonic() - started, 1), "load": []}
         for count in users:
             label = label or ("_stock" if stock_rasa else "_cluster" if cluster else "_baseline" if model else "")
@@ -131,9 +143,6 @@ def measure(
             "rasa server": peak_rss_mb(" run --endpoints"),
             "action server": peak_rss_mb("(rasa_sdk|actions.server) --actions"),
         }
-    finally:
-        os.killpg(servers.pid, signal.SIGTERM)
-        servers.wait(timeout=60)
     return results
 
 

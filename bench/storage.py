@@ -16,17 +16,16 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
+from bench.load import serving
 from clinic.settings import load_settings, settings
+from deploy import wait_ready
 from rasa_addons.channel.rate_limit import RateLimiter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,11 +39,8 @@ KEPT_DAYS = 30  # PRIVACY.md's suggested `make purge DAYS=30`
 
 
 def say(sender: str, text: str, address: str) -> None:
-    body = json.dumps({"sender": sender, "message": text}).encode()
-    headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
-    request = urllib.request.Request(f"{RASA_URL}/webhooks/rest/webhook", data=body, headers=headers)
-    with urllib.request.urlopen(request, timeout=60) as reply:
-        assert reply.status == 200
+    """One message from a patient at `address`, behind the proxy (CLINIC_PROXIES_COUNT=1 below)."""
+    wait_ready.say(RASA_URL, sender, text, {"X-Forwarded-For": address}, timeout=60)
 
 
 def used_bytes(store: Path) -> int:
@@ -104,14 +100,10 @@ def main() -> None:
         with log.open("wb") as output:
             servers = subprocess.Popen([str(ROOT / "deploy" / "run.sh")], cwd=ROOT, env=env, start_new_session=True,
                                        stdout=output, stderr=subprocess.STDOUT)  # fmt: skip
-        try:
-            subprocess.run([sys.executable, "-m", "deploy.wait_ready", RASA_URL, "--timeout", "300"], check=True)
+        with serving(servers):
             while b"Ready." not in log.read_bytes():  # run.sh's own start-up probe, stored too, has finished
                 time.sleep(0.2)
             costs = per_message(store)
-        finally:
-            os.killpg(servers.pid, signal.SIGTERM)
-            servers.wait(timeout=60)
     results = {"bytes_per_message": costs, "worst_case_per_address": worst_case(max(costs.values()))}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "storage.json").write_text(json.dumps(results, indent=2))

@@ -30,12 +30,14 @@ FAILURE_STARTS = ("Sorry, I can't answer right now.", "Sorry, I can't do that ri
 CUSTOM_ACTION_PAYLOAD_START = "/choose_faq"
 
 
-def say(base_url: str, sender: str, message: str) -> list[dict]:
+def say(
+    base_url: str, sender: str, message: str, headers: dict[str, str] | None = None, timeout: float = 15
+) -> list[dict]:
     body = json.dumps({"sender": sender, "message": message}).encode()
     request = urllib.request.Request(
-        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+        f"{base_url}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json", **(headers or {})}
     )
-    with urllib.request.urlopen(request, timeout=15) as response:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.load(response)
 
 

@@ -232,15 +232,10 @@ class ClinicRestInput(RestInput):
         # A conversation this server has not seen lately counts as new: after a restart, or on another server
         # of the cluster, a returning patient's conversation counts once more, well within the limit.
         starts = self.new_conversations is not None and sender not in self.known_conversations
-        limits = [
-            (limiter, key)
-            for limiter, key in [
-                (self.per_conversation, sender),
-                (self.per_address, address),
-                (self.new_conversations if starts else None, address),
-            ]
-            if limiter is not None and key
-        ]
+        limits = [(self.per_conversation, sender), (self.per_address, address)]
+        if starts:
+            limits.append((self.new_conversations, address))
+        limits = [(limiter, key) for limiter, key in limits if limiter is not None and key]
         wait = max((limiter.wait(key) for limiter, key in limits), default=0.0)
         if wait:  # a refused message counts against no limit: waiting as told is enough
             return wait
