@@ -27,6 +27,10 @@ TUNING = {
     "dev faq 4": _SETS / "dev_faq_4.yml",
     "dev emergencies 6": _SETS / "dev_emergencies_6.yml",
     "dev emergencies 7": _SETS / "dev_emergencies_7.yml",
+    "dev near miss 2": _SETS / "dev_near_miss_2.yml",
+    "dev emergencies 8": _SETS / "dev_emergencies_8.yml",
+    "dev near miss 3": _SETS / "dev_near_miss_3.yml",
+    "dev emergencies 9": _SETS / "dev_emergencies_9.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

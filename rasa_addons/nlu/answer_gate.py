@@ -9,6 +9,7 @@ leaflet answer. This component looks at the ResponseSelector's answer ranking:
 - best answer below `min_answer_confidence`, or the
   best two within `ambiguity_margin`                  -> did_you_mean, with candidates
 - a personal-medical term in an FAQ question          -> ask_your_doctor (never "it is safe")
+- a detail the leaflet does not give, in an FAQ question -> leaflet_gap ("which brand is the steroid")
 - a red-flag phrase anywhere                          -> urgent  (safety wins over everything)
 - a self-harm phrase anywhere                         -> crisis
 - mostly non-Latin script                             -> non_english
@@ -88,6 +89,9 @@ class AnswerGate(ConfigOnlyClassifier):
             "red_flag_patterns": [],
             "crisis_patterns": [],
             "ask_your_doctor_patterns": [],
+            # Details next to a leaflet topic that the leaflet does not give (the drug's name, the current's
+            # settings, how long the relief lasts): "the leaflet doesn't cover that", not the topic's answer.
+            "leaflet_gap_patterns": [],
             # Path (or "faq/*" for every leaflet answer) -> the similarity its examples must reach.
             "min_similarity": {},
             # A refusal clearly nearest one leaflet answer's examples gets that answer instead (1.0: never).
@@ -96,12 +100,22 @@ class AnswerGate(ConfigOnlyClassifier):
             # Paths whose examples make a message "about the treatment" (leaflet_gap rather than out_of_scope).
             "domain_paths": ["faq/*", "leaflet_gap", "flare_report", "progress_report", "ask_your_doctor"],
             "min_domain_similarity": 1.0,
+            # The classifiers' urgent is set aside when every red-flag phrase in the message is.
+            "ruled_out_overrules_classifier": False,
             # A red-flag phrase does not count inside these idioms ("burnt the toast").
             "everyday_context_patterns": [],
             # ...nor in a sentence that asks what might happen ("will it blister?").
             "hypothetical_patterns": [],
             # ...nor in a clause that places it years ago and says nothing of now ("a mild stroke 10 years ago").
             "past_patterns": [],
+            # A question about what to do, or whom to call, if something happens.
+            "what_to_do_pattern": (
+                r"\bwhat (?:should|do|would|shall) (?:i|we|he|she|they) do if\b"
+                r"|\bwho (?:should|would|do|shall) (?:i|we) (?:contact|call|ring|phone|tell) if\b"
+                r"|\bif\b[^.!?]{0,80}\bwho (?:should|would|do|shall) (?:i|we) (?:contact|call|ring|phone|tell)\b"
+            ),
+            # An overdose or injury said to be an accident ("took too many by mistake") is not self-harm.
+            "accident_pattern": r"\b(?:by (?:accident|mistake)|accidental(?:ly)?|mistakenly|without realising)\b",
             "present_pattern": r"\b(?:now|again|today|tonight|this (?:morning|afternoon|evening)|just|still|since)\b",
             # "no blisters", "not burnt": a negation shortly before the phrase, in the same clause. "No one",
             # and a negation before "and" or "but", say nothing of the phrase ("the pain never stops and
@@ -117,11 +131,14 @@ class AnswerGate(ConfigOnlyClassifier):
         self.red_flags = _compile(config["red_flag_patterns"])
         self.crisis = _compile(config["crisis_patterns"])
         self.ask_doctor = _compile(config["ask_your_doctor_patterns"])
+        self.details_not_in_leaflet = _compile(config["leaflet_gap_patterns"])
         self.negation = re.compile(config["negation_pattern"], re.IGNORECASE)
         self.everyday = _compile(config["everyday_context_patterns"])
         self.hypothetical = _compile(config["hypothetical_patterns"])
         self.past = _compile(config["past_patterns"])
         self.present = re.compile(config["present_pattern"], re.IGNORECASE)
+        self.accident = re.compile(config["accident_pattern"], re.IGNORECASE)
+        self.what_to_do = re.compile(config["what_to_do_pattern"], re.IGNORECASE)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -148,6 +165,32 @@ class AnswerGate(ConfigOnlyClassifier):
             and not (as_happening and (self._everyday(text, m) or self._asked(text, m) or self._long_ago(text, m)))
             for m in pattern.finditer(text)
         )
+
+    def _all_ruled_out(self, text: str) -> bool:
+        """The message has red-flag phrases and each is ruled out, long ago or asked about ("no blisters,
+        just pink", "a seizure as a teenager", "could it burn?"): the classifiers' urgent then comes from
+        those same words. An idiom ("blister pack") does not count: the message may be urgent for another
+        reason ("found her blister packs opened, she's very sleepy")."""
+        matches = list(self.red_flags.finditer(text)) if self.red_flags else []
+        return bool(matches) and all(
+            self.negation.search(text[: m.start()]) or self._asked(text, m) or self._long_ago(text, m) for m in matches
+        )
+
+    def _asked_about(self, text: str) -> bool:
+        """A red-flag phrase asked about as a possibility, not negated and not an idiom ("if I get a burn")."""
+        return self.red_flags is not None and any(
+            self._asked(text, m) and not self.negation.search(text[: m.start()]) and not self._everyday(text, m)
+            for m in self.red_flags.finditer(text)
+        )
+
+    def _decide_without_urgent(self, message: Message) -> tuple[str | None, list[str]]:
+        """What the message would get if the classifiers' next choice after urgent were theirs."""
+        ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != "urgent"]
+        if not ranking:
+            return self._not_ours(message), []
+        message.set(INTENT, {INTENT_NAME_KEY: ranking[0]["name"], PREDICTED_CONFIDENCE_KEY: ranking[0]["confidence"]})
+        decision, candidates = self.decide(message)
+        return decision or ranking[0]["name"], candidates
 
     def _everyday(self, text: str, match: re.Match) -> bool:
         """The phrase is part of an everyday idiom: "burnt the toast", "a blister on the bike tyre"."""
@@ -200,7 +243,15 @@ class AnswerGate(ConfigOnlyClassifier):
             return "crisis", []
         if intent != "crisis" and self._mentions(self.red_flags, text, as_happening=True):
             return "urgent", []
+        if self.what_to_do.search(text) and self._asked_about(text):
+            # "What should I do if I get a blister?": the urgent answer says exactly that.
+            return "urgent", []
+        if intent == "crisis" and self.accident.search(text) and self._mentions(self.red_flags, text, True):
+            # "Took too many pills by accident": an emergency, not a crisis (no crisis phrase was found above).
+            return "urgent", []
         latin = non_latin_share(text) < self.config["non_latin_share"]
+        if intent == "urgent" and self.config["ruled_out_overrules_classifier"] and self._all_ruled_out(text):
+            return self._decide_without_urgent(message)
         if intent in ("urgent", "crisis"):
             # Far from every urgent example: a confident guess about everyday text. (Text in another script
             # is far from English examples whatever it says, so the classifier's urgent stands.)
@@ -211,6 +262,8 @@ class AnswerGate(ConfigOnlyClassifier):
             return (self._not_ours(message), []) if intent and self._far_from(message, intent) else (None, [])
         if self._mentions(self.ask_doctor, text):
             return "ask_your_doctor", []
+        if self._mentions(self.details_not_in_leaflet, text):
+            return self._not_ours(message), []
         decision, candidates = self._judge_answer(message)
         if decision == "did_you_mean":
             # Only answers whose own examples the message is near are worth offering.
@@ -240,6 +293,8 @@ class AnswerGate(ConfigOnlyClassifier):
             return None
         if self._mentions(self.ask_doctor, message.get(TEXT) or ""):
             return "ask_your_doctor"
+        if self._mentions(self.details_not_in_leaflet, message.get(TEXT) or ""):
+            return None
         retrieval = self.config["retrieval_intent"]
         selector = (message.get("response_selector") or {}).get(retrieval) or {}
         others = [entry for entry in selector.get("ranking") or [] if entry.get("intent_response_key") != path]

@@ -387,3 +387,127 @@ def test_a_story_is_not_answered_for_one_of_its_sentences(gate):
     story = "I play football on Sundays. My knee has been bad for a year. Who should I see about the referral letter?"
     msg = near(message(story, intent="out_of_scope", confidence=0.6), faq__activity=0.8, leaflet_gap=0.4)
     assert gated(gate, msg) == "out_of_scope"
+
+
+def ranked(msg, *intents):
+    """The classifiers' intent ranking, best first, as (name, confidence) pairs."""
+    msg.set("intent_ranking", [{"name": name, "confidence": c} for name, c in intents])
+    msg.set("intent", {"name": intents[0][0], "confidence": intents[0][1]})
+    return msg
+
+
+@pytest.mark.parametrize(
+    ("text", "runner_up"),
+    [
+        ("no blisters, just a bit pink and achy where the pad was", "flare_report"),
+        ("I had a seizure as a teenager, can I still have this?", "ask_your_doctor"),
+        ("could I get burns from the pads?", "faq"),
+    ],
+)
+def test_the_classifiers_urgent_is_set_aside_when_every_red_flag_phrase_is(gate, text, runner_up):
+    msg = ranked(message(text, ranking=CONFIDENT), ("urgent", 0.6), (runner_up, 0.3), ("out_of_scope", 0.1))
+    assert gated(gate, msg) == runner_up
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she's gone very quiet and won't eat anything since this morning",  # no red-flag phrase: the classifier's call
+        "no blisters but he has collapsed in the hallway",  # one phrase ruled out, another happening
+    ],
+)
+def test_the_classifiers_urgent_stands_unless_a_red_flag_phrase_was_set_aside(gate, text):
+    msg = ranked(message(text, ranking=CONFIDENT), ("urgent", 0.6), ("flare_report", 0.3))
+    assert gated(gate, msg) == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("took too many pills by accident", "urgent"),
+        ("Accidental overdose of tramadol, triple my usual dose, and I'm very drowsy", "urgent"),
+        ("I want to take all my pills tonight and end it", "crisis"),
+    ],
+)
+def test_an_overdose_by_accident_is_an_emergency_not_a_crisis(gate, text, expected):
+    msg = ranked(message(text, intent="crisis"), ("crisis", 0.7), ("urgent", 0.2))
+    assert gated(gate, msg) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what should I do if I get a blister?",
+        "If the redness spreads after a session, who should I contact?",
+        "what should I do if I pass out during the treatment",
+    ],
+)
+def test_what_to_do_if_a_red_flag_happens_gets_the_urgent_answer(gate, text):
+    assert gated(gate, message(text, intent="leaflet_gap", confidence=0.7)) == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["will it blister?", "what should i do if i burnt the toast", "what should I do if it tingles a bit"],
+)
+def test_a_red_flag_asked_about_without_asking_what_to_do_is_not_urgent(gate, text):
+    assert gated(gate, message(text, ranking=CONFIDENT)) != "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("how long does the relief last once the course is finished", "when_results"),
+        ("is the current AC or DC", "how_it_works"),
+        ("what are the pads soaked in", "how_it_works"),
+        ("which steroid is it, dexamethasone?", "medication"),
+        ("who gives the treatment, a nurse or a physio?", "what_is"),
+        ("can it leave a scar", "safety"),
+        ("how much does a course cost", "course_length"),
+    ],
+)
+def test_a_detail_the_leaflet_does_not_give_is_a_leaflet_gap_not_the_topics_answer(gate, text, topic):
+    msg = near(message(text, ranking=[(topic, 0.95), ("what_is", 0.02)]), **{f"faq__{topic}": 0.75})
+    assert gated(gate, msg) == "leaflet_gap"
+
+
+def test_a_detail_question_about_something_else_entirely_is_out_of_scope(gate):
+    msg = near(message("who invented the telephone", ranking=[("history", 0.9), ("what_is", 0.05)]),
+               faq__history=0.3, leaflet_gap=0.2)  # fmt: skip
+    assert gated(gate, msg) == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("how much does it hurt", "does_it_hurt"),
+        ("how long will the flare last", "pain_after"),
+        ("which medicine do they use", "medication"),
+        ("does the medicine go deeper than the skin", "how_it_works"),
+    ],
+)
+def test_the_leaflets_own_questions_keep_their_answer(gate, text, topic):
+    msg = near(message(text, ranking=[(topic, 0.95), ("what_is", 0.02)]), **{f"faq__{topic}": 0.75})
+    assert gated(gate, msg) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "care home resident with facial asymmetry and right-sided weakness since lunch",
+        "she's soaking a pad every half hour and passing clots",
+        "grandad has a temperature and new confusion this evening",
+        "my dad suddenly doesn't know what day it is",
+        "fell off the wall and his wrist is bent the wrong way",
+        "my daughter got into the medicine cupboard and some of the tablets are gone",
+        "he drank some screenwash from the garage",
+        "high temperature, stiff neck and she's vomiting",
+        "the baby's soft spot looks sunken and he's hardly feeding",
+    ],
+)
+def test_signs_in_carers_and_plain_words_are_emergencies(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) == "urgent"
+
+
+def test_a_goodbye_text_from_a_friend_is_a_crisis(gate):
+    assert gated(gate, message("my brother messaged me to say goodbye", intent="goodbye")) == "crisis"
