@@ -9,10 +9,18 @@ leaflet answer. This component looks at the ResponseSelector's answer ranking:
 - best answer below `min_answer_confidence`, or the
   best two within `ambiguity_margin`                  -> did_you_mean, with candidates
 - a personal-medical term in an FAQ question          -> ask_your_doctor (never "it is safe")
-- a detail the leaflet does not give, in an FAQ question -> leaflet_gap ("which brand is the steroid")
+- a detail the leaflet does not give ("which brand")  -> leaflet_gap (in an FAQ question)
 - a red-flag phrase anywhere                          -> urgent  (safety wins over everything)
+- "what should I do if" a red flag happened           -> urgent  (the urgent answer says what to do)
+- an overdose said to be an accident                  -> urgent, not crisis
 - a self-harm phrase anywhere                         -> crisis
 - mostly non-Latin script                             -> non_english
+
+A red-flag phrase that is negated, told of years ago, asked about as a
+possibility or part of an idiom does not count; and when every one in the
+message is negated, long ago or asked about, the classifiers' own urgent is
+set aside too (it came from those words), unless `ruled_out_overrules_classifier`
+is off.
 
 Softmax confidence cannot tell "far from everything I know" from "close to
 one answer", so the gate also reads how near the message is to each path's
@@ -246,7 +254,11 @@ class AnswerGate(ConfigOnlyClassifier):
         if self.what_to_do.search(text) and self._asked_about(text):
             # "What should I do if I get a blister?": the urgent answer says exactly that.
             return "urgent", []
-        if intent == "crisis" and self.accident.search(text) and self._mentions(self.red_flags, text, True):
+        if (
+            intent == "crisis"
+            and self.accident.search(text)
+            and self._mentions(self.red_flags, text, as_happening=True)
+        ):
             # "Took too many pills by accident": an emergency, not a crisis (no crisis phrase was found above).
             return "urgent", []
         latin = non_latin_share(text) < self.config["non_latin_share"]

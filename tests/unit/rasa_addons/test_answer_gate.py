@@ -185,6 +185,16 @@ def test_button_payloads_are_left_alone(gate):
         "the baby is limp like she has no bones",
         "she is not opening her eyes when we shout",
         "grandad knocked his head on the door frame. Now he's being sick and sleepy",
+        # ...and what dev_emergencies_8 and 9 showed missing: carers' clinical words, signs without their names.
+        "care home resident with facial asymmetry and right-sided weakness since lunch",
+        "she's soaking a pad every half hour and passing clots",
+        "grandad has a temperature and new confusion this evening",
+        "my dad suddenly doesn't know what day it is",
+        "fell off the wall and his wrist is bent the wrong way",
+        "my daughter got into the medicine cupboard and some of the tablets are gone",
+        "he drank some screenwash from the garage",
+        "high temperature, stiff neck and she's vomiting",
+        "the baby's soft spot looks sunken and he's hardly feeding",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
@@ -489,24 +499,6 @@ def test_a_detail_question_about_something_else_entirely_is_out_of_scope(gate):
 def test_the_leaflets_own_questions_keep_their_answer(gate, text, topic):
     msg = near(message(text, ranking=[(topic, 0.95), ("what_is", 0.02)]), **{f"faq__{topic}": 0.75})
     assert gated(gate, msg) == "faq"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "care home resident with facial asymmetry and right-sided weakness since lunch",
-        "she's soaking a pad every half hour and passing clots",
-        "grandad has a temperature and new confusion this evening",
-        "my dad suddenly doesn't know what day it is",
-        "fell off the wall and his wrist is bent the wrong way",
-        "my daughter got into the medicine cupboard and some of the tablets are gone",
-        "he drank some screenwash from the garage",
-        "high temperature, stiff neck and she's vomiting",
-        "the baby's soft spot looks sunken and he's hardly feeding",
-    ],
-)
-def test_signs_in_carers_and_plain_words_are_emergencies(gate, text):
-    assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) == "urgent"
 
 
 def test_a_goodbye_text_from_a_friend_is_a_crisis(gate):
