@@ -100,6 +100,21 @@ class AnswerGate(ConfigOnlyClassifier):
             # Details next to a leaflet topic that the leaflet does not give (the drug's name, the current's
             # settings, how long the relief lasts): "the leaflet doesn't cover that", not the topic's answer.
             "leaflet_gap_patterns": [],
+            # A statement counting the patient's own sessions is a report, not a question for the leaflet;
+            # `worse_patterns` make it a flare report. Off when empty.
+            "sessions_counted_patterns": [],
+            "worse_patterns": [],
+            "question_pattern": (
+                r"\?|^\s*(?:how|what|when|why|which|who|will|would|can|could|should|is|are|does|do|did|am)\b"
+                r"|\b(?:is (?:that|this|it)|should i|do i|will i|can i|wondering|any advice|tell me)\b"
+                r"|\b(?:(?:needs?|wants?) to know|know (?:if|whether)|then what|what next)\b"
+                r"|\bright\W*$"
+            ),
+            # ...and not a statement about patients in general ("most people improve after 4 treatments").
+            "general_statement_pattern": (
+                r"\b(?:most|many|some|other) (?:people|patients)\b|\b(?:usually|normally|typically)\b"
+                r"|\bseems? (?:like )?(?:a lot|long|many)\b|\bthe leaflet\b"
+            ),
             # Path (or "faq/*" for every leaflet answer) -> the similarity its examples must reach.
             "min_similarity": {},
             # A refusal clearly nearest one leaflet answer's examples gets that answer instead (1.0: never).
@@ -140,6 +155,10 @@ class AnswerGate(ConfigOnlyClassifier):
         self.crisis = _compile(config["crisis_patterns"])
         self.ask_doctor = _compile(config["ask_your_doctor_patterns"])
         self.details_not_in_leaflet = _compile(config["leaflet_gap_patterns"])
+        self.sessions_counted = _compile(config["sessions_counted_patterns"])
+        self.worse = _compile(config["worse_patterns"])
+        self.question = re.compile(config["question_pattern"], re.IGNORECASE)
+        self.general_statement = re.compile(config["general_statement_pattern"], re.IGNORECASE)
         self.negation = re.compile(config["negation_pattern"], re.IGNORECASE)
         self.everyday = _compile(config["everyday_context_patterns"])
         self.hypothetical = _compile(config["hypothetical_patterns"])
@@ -190,6 +209,15 @@ class AnswerGate(ConfigOnlyClassifier):
             self._asked(text, m) and not self.negation.search(text[: m.start()]) and not self._everyday(text, m)
             for m in self.red_flags.finditer(text)
         )
+
+    def _report(self, text: str) -> str | None:
+        """A statement that counts the patient's sessions and asks nothing ("5 sessions in and it's about half
+        as painful"): a progress report, or a flare report if it says the pain is worse. None otherwise."""
+        if self.sessions_counted is None or self.question.search(text) or self.general_statement.search(text):
+            return None
+        if not self.sessions_counted.search(text):
+            return None
+        return "flare_report" if self._mentions(self.worse, text) else "progress_report"
 
     def _decide_without_urgent(self, message: Message) -> tuple[str | None, list[str]]:
         """What the message would get if the classifiers' next choice after urgent were theirs."""
@@ -276,6 +304,9 @@ class AnswerGate(ConfigOnlyClassifier):
             return "ask_your_doctor", []
         if self._mentions(self.details_not_in_leaflet, text):
             return self._not_ours(message), []
+        report = self._report(text)
+        if report:
+            return report, []
         decision, candidates = self._judge_answer(message)
         if decision == "did_you_mean":
             # Only answers whose own examples the message is near are worth offering.

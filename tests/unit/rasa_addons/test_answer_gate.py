@@ -503,3 +503,31 @@ def test_the_leaflets_own_questions_keep_their_answer(gate, text, topic):
 
 def test_a_goodbye_text_from_a_friend_is_a_crisis(gate):
     assert gated(gate, message("my brother messaged me to say goodbye", intent="goodbye")) == "crisis"
+
+
+@pytest.mark.parametrize(
+    ("text", "report"),
+    [
+        ("5 sessions in and it's about half as painful", "progress_report"),
+        ("after the 6th session the pain is mostly gone", "progress_report"),
+        ("had ionto x5 for my elbow, great results so far", "progress_report"),
+        ("my heel feels worse after the first treatment", "flare_report"),
+    ],
+)
+def test_a_statement_counting_the_patients_sessions_is_a_report_not_a_leaflet_question(gate, text, report):
+    assert gated(gate, message(text, ranking=CONFIDENT)) == report
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many sessions will i need",
+        "does it hurt after the first session?",
+        "most people improve after 4 treatments right",
+        "6 treatments over 2 weeks seems a lot",
+        "tell me about the 6 treatments",
+        "after last session then what",
+    ],
+)
+def test_questions_and_general_statements_about_sessions_keep_their_leaflet_answer(gate, text):
+    assert gated(gate, message(text, ranking=CONFIDENT)) == "faq"
