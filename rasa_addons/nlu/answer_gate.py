@@ -10,6 +10,7 @@ leaflet answer. This component looks at the ResponseSelector's answer ranking:
   best two within `ambiguity_margin`                  -> did_you_mean, with candidates
 - a personal-medical term in an FAQ question          -> ask_your_doctor (never "it is safe")
 - a detail the leaflet does not give ("which brand")  -> leaflet_gap (in an FAQ question)
+- a statement counting the patient's sessions        -> progress_report (flare_report if worse)
 - a red-flag phrase anywhere                          -> urgent  (safety wins over everything)
 - "what should I do if" a red flag happened           -> urgent  (the urgent answer says what to do)
 - an overdose said to be an accident                  -> urgent, not crisis
