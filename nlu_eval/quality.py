@@ -11,8 +11,7 @@ messages that are not urgent) and urgent recall. The sets (tests/sets/README.md)
 - tests/sets/dev_emergencies.yml  tuning set for the safety net: 999 signs in plain words, and look-alikes
 - tests/sets/dev_emergencies_2.yml  the same in other voices: carers, older patients, second language, clinicians
 - tests/sets/dev_emergencies_3.yml  and in more: teenagers, parents, what people see without naming it
-- tests/sets/dev_tuning.yml, dev_near_miss.yml, dev_faq_2.yml ... dev_faq_4.yml, dev_emergencies_7.yml  more tuning
-  sets (tests/sets/README.md)
+- the other tuning sets: nlu_eval/sets.py's TUNING, each described in tests/sets/README.md
 - tests/nlu_holdout.yml      held-out questions in the style of the training data
 - tests/sets/hwu64_validation.tsv   5,008 general-domain messages (HWU64's validation half), none about us
 - tests/sets/near_miss.yml   what patients ask that the leaflet does not answer, and answerable controls

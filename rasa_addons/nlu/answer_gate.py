@@ -188,35 +188,45 @@ class AnswerGate(ConfigOnlyClassifier):
         leaves out what is said of a thing ("burnt the toast") or asked as a possibility ("will it blister?")."""
         if pattern is None:
             return False
-        return any(
-            not self.negation.search(text[: m.start()])
-            and not (as_happening and (self._everyday(text, m) or self._asked(text, m) or self._long_ago(text, m)))
-            for m in pattern.finditer(text)
-        )
+        if not as_happening:
+            return any(not self.negation.search(text[: m.start()]) for m in pattern.finditer(text))
+        return any(not self._set_aside(text, m) for m in pattern.finditer(text))
+
+    def _set_aside(self, text: str, match: re.Match) -> set[str]:
+        """Why a red-flag phrase is not something happening now: negated, an idiom, asked about, long ago."""
+        checks = {
+            "negated": lambda: self.negation.search(text[: match.start()]),
+            "idiom": lambda: self._everyday(text, match),
+            "asked": lambda: self._asked(text, match),
+            "long ago": lambda: self._long_ago(text, match),
+        }
+        return {reason for reason, check in checks.items() if check()}
+
+    def _red_flags_set_aside(self, text: str) -> list[set[str]]:
+        """For each red-flag phrase in the message, why it is set aside (an empty set: it is happening)."""
+        return [self._set_aside(text, m) for m in self.red_flags.finditer(text)] if self.red_flags else []
 
     def _all_ruled_out(self, text: str) -> bool:
         """The message has red-flag phrases and each is ruled out, long ago or asked about ("no blisters,
         just pink", "a seizure as a teenager", "could it burn?"): the classifiers' urgent then comes from
         those same words. An idiom ("blister pack") does not count: the message may be urgent for another
         reason ("found her blister packs opened, she's very sleepy")."""
-        matches = list(self.red_flags.finditer(text)) if self.red_flags else []
-        return bool(matches) and all(
-            self.negation.search(text[: m.start()]) or self._asked(text, m) or self._long_ago(text, m) for m in matches
-        )
+        reasons = self._red_flags_set_aside(text)
+        return bool(reasons) and all(r & {"negated", "asked", "long ago"} for r in reasons)
 
     def _asked_about(self, text: str) -> bool:
         """A red-flag phrase asked about as a possibility, not negated and not an idiom ("if I get a burn")."""
-        return self.red_flags is not None and any(
-            self._asked(text, m) and not self.negation.search(text[: m.start()]) and not self._everyday(text, m)
-            for m in self.red_flags.finditer(text)
-        )
+        return any("asked" in r and not r & {"negated", "idiom"} for r in self._red_flags_set_aside(text))
 
     def _report(self, text: str) -> str | None:
         """A statement that counts the patient's sessions and asks nothing ("5 sessions in and it's about half
         as painful"): a progress report, or a flare report if it says the pain is worse. None otherwise."""
-        if self.sessions_counted is None or self.question.search(text) or self.general_statement.search(text):
-            return None
-        if not self.sessions_counted.search(text):
+        if (
+            self.sessions_counted is None
+            or not self.sessions_counted.search(text)
+            or self.question.search(text)
+            or self.general_statement.search(text)
+        ):
             return None
         return "flare_report" if self._mentions(self.worse, text) else "progress_report"
 
