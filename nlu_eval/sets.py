@@ -31,6 +31,8 @@ TUNING = {
     "dev emergencies 8": _SETS / "dev_emergencies_8.yml",
     "dev near miss 3": _SETS / "dev_near_miss_3.yml",
     "dev emergencies 9": _SETS / "dev_emergencies_9.yml",
+    "dev narratives": _SETS / "dev_narratives.yml",
+    "dev narratives 2": _SETS / "dev_narratives_2.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

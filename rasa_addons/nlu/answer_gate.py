@@ -10,7 +10,10 @@ leaflet answer. This component looks at the ResponseSelector's answer ranking:
   best two within `ambiguity_margin`                  -> did_you_mean, with candidates
 - a personal-medical term in an FAQ question          -> ask_your_doctor (never "it is safe")
 - a detail the leaflet does not give ("which brand")  -> leaflet_gap (in an FAQ question)
-- a statement counting the patient's sessions        -> progress_report (flare_report if worse)
+- a statement counting the patient's sessions        -> progress_report (flare_report if worse), whatever
+                                                         the classifiers said, except their flare report
+- a request only the clinic can meet, in any story    -> contact_clinic
+- "out of scope" for a message naming the treatment   -> leaflet_gap
 - a red-flag phrase anywhere                          -> urgent  (safety wins over everything)
 - "what should I do if" a red flag happened           -> urgent  (the urgent answer says what to do)
 - an overdose said to be an accident                  -> urgent, not crisis
@@ -105,6 +108,12 @@ class AnswerGate(ConfigOnlyClassifier):
             # `worse_patterns` make it a flare report. Off when empty.
             "sessions_counted_patterns": [],
             "worse_patterns": [],
+            # A message that names the treatment is about it: what we cannot answer there is a gap in the
+            # leaflet, not a subject we do not cover. Off when empty.
+            "treatment_name_pattern": "",
+            # Requests only the clinic can meet (a phone number, booking, cancelling, opening hours), whatever
+            # story comes with them. Off when empty.
+            "contact_clinic_patterns": [],
             "question_pattern": (
                 r"\?|^\s*(?:how|what|when|why|which|who|will|would|can|could|should|is|are|does|do|did|am)\b"
                 r"|\b(?:is (?:that|this|it)|should i|do i|will i|can i|wondering|any advice|tell me)\b"
@@ -140,7 +149,11 @@ class AnswerGate(ConfigOnlyClassifier):
             ),
             # An overdose or injury said to be an accident ("took too many by mistake") is not self-harm.
             "accident_pattern": r"\b(?:by (?:accident|mistake)|accidental(?:ly)?|mistakenly|without realising)\b",
-            "present_pattern": r"\b(?:now|again|today|tonight|this (?:morning|afternoon|evening)|just|still|since)\b",
+            # "Has not healed" says it is still there, whenever it started ("the blister from last month").
+            "present_pattern": (
+                r"\b(?:now|again|today|tonight|this (?:morning|afternoon|evening)|just|still|since)\b"
+                r"|(?:\bnot|n't|\bnever) (?:yet )?(?:healed|cleared|gone|settled)\b"
+            ),
             # "no blisters", "not burnt": a negation shortly before the phrase, in the same clause. "No one",
             # and a negation before "and" or "but", say nothing of the phrase ("the pain never stops and
             # I've been thinking about ending it", "not sure but he collapsed").
@@ -158,6 +171,8 @@ class AnswerGate(ConfigOnlyClassifier):
         self.details_not_in_leaflet = _compile(config["leaflet_gap_patterns"])
         self.sessions_counted = _compile(config["sessions_counted_patterns"])
         self.worse = _compile(config["worse_patterns"])
+        self.contact_request = _compile(config["contact_clinic_patterns"])
+        self.treatment_name = _compile([config["treatment_name_pattern"]] if config["treatment_name_pattern"] else [])
         self.question = re.compile(config["question_pattern"], re.IGNORECASE)
         self.general_statement = re.compile(config["general_statement_pattern"], re.IGNORECASE)
         self.negation = re.compile(config["negation_pattern"], re.IGNORECASE)
@@ -218,6 +233,9 @@ class AnswerGate(ConfigOnlyClassifier):
         """A red-flag phrase asked about as a possibility, not negated and not an idiom ("if I get a burn")."""
         return any("asked" in r and not r & {"negated", "idiom"} for r in self._red_flags_set_aside(text))
 
+    def _names_treatment(self, text: str) -> bool:
+        return bool(self.treatment_name and self.treatment_name.search(text))
+
     def _report(self, text: str) -> str | None:
         """A statement that counts the patient's sessions and asks nothing ("5 sessions in and it's about half
         as painful"): a progress report, or a flare report if it says the pain is worse. None otherwise."""
@@ -277,6 +295,8 @@ class AnswerGate(ConfigOnlyClassifier):
 
     def _not_ours(self, message: Message) -> str:
         """Out of scope, said as "the leaflet doesn't cover that" when the message is about the treatment."""
+        if self._names_treatment(message.get(TEXT) or ""):
+            return "leaflet_gap"
         similarities = message.get(SIMILARITIES_KEY) or {}
         domain_paths = self.config["domain_paths"]
         domain = [s for p, s in similarities.items() if p in domain_paths or _any_answer(p) in domain_paths]
@@ -309,15 +329,22 @@ class AnswerGate(ConfigOnlyClassifier):
             return (self._not_ours(message), []) if latin and self._far_from(message, intent) else (None, [])
         if not latin:
             return "non_english", []
+        # Whatever the classifiers made of a story that counts the sessions ("I've had four of the six now,
+        # walking without the stick"): out of scope, thanks, a leaflet answer. Their flare report stands:
+        # it hears flares said in words no phrase list has ("the 3rd one has left my heel aching").
+        if self._mentions(self.contact_request, text):
+            return "contact_clinic", []
+        report = self._report(text) if intent != "flare_report" else None
+        if report:
+            return report, []
+        if intent == "out_of_scope" and self._names_treatment(text):
+            return "leaflet_gap", []
         if intent != self.config["retrieval_intent"]:
             return (self._not_ours(message), []) if intent and self._far_from(message, intent) else (None, [])
         if self._mentions(self.ask_doctor, text):
             return "ask_your_doctor", []
         if self._mentions(self.details_not_in_leaflet, text):
             return self._not_ours(message), []
-        report = self._report(text)
-        if report:
-            return report, []
         decision, candidates = self._judge_answer(message)
         if decision == "did_you_mean":
             # Only answers whose own examples the message is near are worth offering.

@@ -531,3 +531,74 @@ def test_a_statement_counting_the_patients_sessions_is_a_report_not_a_leaflet_qu
 )
 def test_questions_and_general_statements_about_sessions_keep_their_leaflet_answer(gate, text):
     assert gated(gate, message(text, ranking=CONFIDENT)) == "faq"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "report"),
+    [
+        ("I've had four of the six sessions now and I'm walking without the stick", "out_of_scope", "progress_report"),
+        ("We drive Mum in every other day and she's had all six now. She can do her own hair again.", "thankyou",
+         "progress_report"),
+        ("3/6 done and the heel is about half what it was", "nlu_fallback", "progress_report"),
+        ("my foot has been dreadful since Tuesday's session, just logging it", "faq", "flare_report"),
+        ("halfway through the course and it has flared up again", "progress_report", "flare_report"),
+    ],
+)  # fmt: skip
+def test_a_story_counting_the_sessions_is_a_report_whatever_the_classifiers_made_of_it(gate, text, intent, report):
+    assert gated(gate, message(text, intent=intent, confidence=0.8, ranking=CONFIDENT)) == report
+
+
+def test_the_classifiers_flare_report_stands_in_a_story_counting_the_sessions(gate):
+    text = "I had 2 sessions with no trouble but the 3rd one has left my heel aching"
+    assert gated(gate, message(text, intent="flare_report", confidence=0.8)) == "flare_report"
+
+
+def test_the_classifiers_urgent_stands_in_a_story_counting_the_sessions(gate):
+    text = "My elbow's had three treatments and been fine, but right now my arm has gone numb and I can't lift it"
+    assert gated(gate, message(text, intent="urgent", confidence=0.8)) == "urgent"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Going round in circles with emails about mum's appointments. What's your phone number?", "out_of_scope"),
+        ("We're moving away, so I have to cancel the rest of my sessions. Who do I tell?", "faq"),
+        ("My physio said to contact you to get started. Could I book in for the first session please?", "out_of_scope"),
+        ("She's in a wheelchair. Is there parking, and what time do you open in the morning?", "leaflet_gap"),
+    ],
+)  # fmt: skip
+def test_a_request_only_the_clinic_can_meet_goes_to_the_clinic_whatever_the_story(gate, text, intent):
+    assert gated(gate, message(text, intent=intent, confidence=0.8, ranking=CONFIDENT)) == "contact_clinic"
+
+
+def test_a_red_flag_wins_over_a_request_for_the_clinic(gate):
+    text = "I need to cancel my session, the skin under the pad has blistered"
+    assert gated(gate, message(text, intent="contact_clinic")) == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Does iontophoresis show up on a drugs test? I compete in powerlifting.",
+        "saw a video of a bloke making a DIY ionto machine with a 9V battery, terrible idea?",
+    ],
+)
+def test_a_question_naming_the_treatment_that_we_cannot_answer_is_a_leaflet_gap(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) == "leaflet_gap"
+
+
+def test_an_off_topic_question_that_does_not_name_the_treatment_stays_out_of_scope(gate):
+    assert gated(gate, message("does cannabis show up on a drugs test", intent="out_of_scope")) == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("can i do iontophoresis at home", "what_is"),
+        ("is there a home machine I could buy", "how_it_works"),
+        ("who will actually give me the treatment", "not_working"),
+    ],
+)
+def test_home_machines_and_who_gives_it_are_leaflet_gaps(gate, text, topic):
+    msg = near(message(text, ranking=[(topic, 0.95), ("what_is", 0.02)]), **{f"faq__{topic}": 0.75})
+    assert gated(gate, msg) == "leaflet_gap"
