@@ -234,6 +234,7 @@ class AnswerGate(ConfigOnlyClassifier):
         return any("asked" in r and not r & {"negated", "idiom"} for r in self._red_flags_set_aside(text))
 
     def _names_treatment(self, text: str) -> bool:
+        """The message names the treatment ("ionto", "iontophoresis"): it is about it, whatever it asks."""
         return bool(self.treatment_name and self.treatment_name.search(text))
 
     def _report(self, text: str) -> str | None:
@@ -329,11 +330,11 @@ class AnswerGate(ConfigOnlyClassifier):
             return (self._not_ours(message), []) if latin and self._far_from(message, intent) else (None, [])
         if not latin:
             return "non_english", []
+        if self._mentions(self.contact_request, text):
+            return "contact_clinic", []
         # Whatever the classifiers made of a story that counts the sessions ("I've had four of the six now,
         # walking without the stick"): out of scope, thanks, a leaflet answer. Their flare report stands:
         # it hears flares said in words no phrase list has ("the 3rd one has left my heel aching").
-        if self._mentions(self.contact_request, text):
-            return "contact_clinic", []
         report = self._report(text) if intent != "flare_report" else None
         if report:
             return report, []
