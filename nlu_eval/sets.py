@@ -33,6 +33,8 @@ TUNING = {
     "dev emergencies 9": _SETS / "dev_emergencies_9.yml",
     "dev narratives": _SETS / "dev_narratives.yml",
     "dev narratives 2": _SETS / "dev_narratives_2.yml",
+    "dev emergencies 10": _SETS / "dev_emergencies_10.yml",
+    "dev emergencies 11": _SETS / "dev_emergencies_11.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

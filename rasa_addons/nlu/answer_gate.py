@@ -71,8 +71,30 @@ REFUSALS = {"out_of_scope", "leaflet_gap", "nlu_fallback"}
 PAYLOAD_PREFIX = "/"
 
 
-def _compile(patterns: list[str]) -> re.Pattern | None:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+class PhraseList:
+    """A list of phrase patterns, searched as one and matched one by one.
+
+    One alternation's `finditer` hides a phrase that overlaps an earlier match: in "Can I ask about parking?
+    And the redness has got bigger and bigger, the whole knee is red, swollen and hot" a sentence-long
+    phrase starting at the "?" was found, judged asked about (its clause is the parking question), and the
+    spreading redness inside it was never looked at. So every pattern's matches are read.
+    """
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.combined = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        self.each = [re.compile(p, re.IGNORECASE) for p in patterns]
+
+    def search(self, text: str) -> re.Match | None:
+        return self.combined.search(text)
+
+    def finditer(self, text: str) -> list[re.Match]:
+        if not self.combined.search(text):  # most messages: one pass, no phrase
+            return []
+        return sorted((m for p in self.each for m in p.finditer(text)), key=lambda m: (m.start(), -m.end()))
+
+
+def _compile(patterns: list[str]) -> PhraseList | None:
+    return PhraseList(patterns) if patterns else None
 
 
 def non_latin_share(text: str) -> float:
@@ -198,7 +220,7 @@ class AnswerGate(ConfigOnlyClassifier):
                 message.set(CANDIDATES_KEY, candidates, add_to_output=True)
         return messages
 
-    def _mentions(self, pattern: re.Pattern | None, text: str, as_happening: bool = False) -> bool:
+    def _mentions(self, pattern: PhraseList | None, text: str, as_happening: bool = False) -> bool:
         """True if the pattern occurs and is not negated just before ("no blisters"); `as_happening` also
         leaves out what is said of a thing ("burnt the toast") or asked as a possibility ("will it blister?")."""
         if pattern is None:

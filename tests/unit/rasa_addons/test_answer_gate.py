@@ -195,6 +195,19 @@ def test_button_payloads_are_left_alone(gate):
         "he drank some screenwash from the garage",
         "high temperature, stiff neck and she's vomiting",
         "the baby's soft spot looks sunken and he's hardly feeding",
+        # dev_emergencies_10 and 11: told without the usual words.
+        "the pain started at a 4 and it's gone up every hour, now it's a 9",
+        "been sick twice from the pain, paracetamol has done nothing",
+        "the red patch has got bigger and bigger since yesterday",
+        "the lady who fell outside isn't moving or responding",
+        "my arm's gone cold and white and I can't find a pulse",
+        "she fell off the trampoline and her wrist is a funny shape",
+        "newborn is 3 weeks old with a temperature of 38.4",
+        "36 weeks and the baby hasn't moved today",
+        "I'm pregnant and bleeding heavily",
+        "I can't remember how I got here",
+        "breathless even sitting still and my calf is swollen",
+        "type 1 diabetic, shaking and can't think straight",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
@@ -328,6 +341,10 @@ def test_did_you_mean_offers_only_answers_the_message_is_near(floored_gate):
         "nobody would care, no one would notice if i disappeared for good",
         "my sister keeps burning herself on purpose",
         "the pain never stops and I've been thinking of ending it",
+        "she has scratches all up her arms and says she's doing it to herself",
+        "I think about dying most days",
+        "dad says he's had enough of living and asked where his old pistol is",
+        "I won't need the rest of the course, I've written letters for the kids",
     ],
 )
 def test_self_harm_in_other_words_and_about_someone_else_gets_crisis(gate, text):
@@ -602,3 +619,17 @@ def test_an_off_topic_question_that_does_not_name_the_treatment_stays_out_of_sco
 def test_home_machines_and_who_gives_it_are_leaflet_gaps(gate, text, topic):
     msg = near(message(text, ranking=[(topic, 0.95), ("what_is", 0.02)]), **{f"faq__{topic}": 0.75})
     assert gated(gate, msg) == "leaflet_gap"
+
+
+def test_one_alternation_hides_a_red_flag_that_overlaps_an_earlier_phrase(gate):
+    text = (
+        "Can I ask about parking for next time? And the redness around my knee has got bigger and bigger "
+        "today, now the whole knee is red, swollen and hot"
+    )
+    # As read before: all phrases as one regular expression. Its first match starts at the "?", so its clause is
+    # the parking question, and the phrases inside it are never matched on their own.
+    first_only = list(gate.red_flags.combined.finditer(text))
+    assert len(first_only) == 1 and gate._set_aside(text, first_only[0]) == {"asked"}
+    # Read one by one, the spreading redness is found and it is happening.
+    assert any(not gate._set_aside(text, m) for m in gate.red_flags.finditer(text))
+    assert gated(gate, message(text, intent="flare_report")) == "urgent"
