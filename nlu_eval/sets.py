@@ -35,6 +35,8 @@ TUNING = {
     "dev narratives 2": _SETS / "dev_narratives_2.yml",
     "dev emergencies 10": _SETS / "dev_emergencies_10.yml",
     "dev emergencies 11": _SETS / "dev_emergencies_11.yml",
+    "dev emergencies 12": _SETS / "dev_emergencies_12.yml",
+    "dev emergencies 13": _SETS / "dev_emergencies_13.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

@@ -208,6 +208,15 @@ def test_button_payloads_are_left_alone(gate):
         "I can't remember how I got here",
         "breathless even sitting still and my calf is swollen",
         "type 1 diabetic, shaking and can't think straight",
+        # dev_emergencies_12 and 13.
+        "the left side of her face has sort of slipped down in the last half hour",
+        "he can't lift one arm and is leaning to one side in his chair",
+        "Dad thinks it's 1985 and keeps asking for his mum",
+        "mum took her whole week of pills in one go from the dosette box",
+        "my toddler drank some of the gel for the treatment pads",
+        "hot n cold sweats since treatment, teeth chattering",
+        "the bottom of the page just vanished in my left eye",
+        "agony since the session and the painkillers haven't touched it",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
@@ -345,6 +354,10 @@ def test_did_you_mean_offers_only_answers_the_message_is_near(floored_gate):
         "I think about dying most days",
         "dad says he's had enough of living and asked where his old pistol is",
         "I won't need the rest of the course, I've written letters for the kids",
+        "found a note in my daughter's room saying goodbye",
+        "he texted thanks for everything, look after the dog, and now he's not answering",
+        "might not be around for the follow up tbh, got it all planned",
+        "counting my tablets and wondering if it's enough",
     ],
 )
 def test_self_harm_in_other_words_and_about_someone_else_gets_crisis(gate, text):
