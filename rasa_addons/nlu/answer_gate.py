@@ -220,14 +220,11 @@ class AnswerGate(ConfigOnlyClassifier):
                 message.set(CANDIDATES_KEY, candidates, add_to_output=True)
         return messages
 
-    def _mentions(self, pattern: PhraseList | None, text: str, as_happening: bool = False) -> bool:
-        """True if the pattern occurs and is not negated just before ("no blisters"); `as_happening` also
-        leaves out what is said of a thing ("burnt the toast") or asked as a possibility ("will it blister?")."""
+    def _mentions(self, pattern: PhraseList | None, text: str) -> bool:
+        """True if the pattern occurs and is not negated just before ("no blisters")."""
         if pattern is None:
             return False
-        if not as_happening:
-            return any(not self.negation.search(text[: m.start()]) for m in pattern.finditer(text))
-        return any(not self._set_aside(text, m) for m in pattern.finditer(text))
+        return any(not self.negation.search(text[: m.start()]) for m in pattern.finditer(text))
 
     def _set_aside(self, text: str, match: re.Match) -> set[str]:
         """Why a red-flag phrase is not something happening now: negated, an idiom, asked about, long ago."""
@@ -240,20 +237,28 @@ class AnswerGate(ConfigOnlyClassifier):
         return {reason for reason, check in checks.items() if check()}
 
     def _red_flags_set_aside(self, text: str) -> list[set[str]]:
-        """For each red-flag phrase in the message, why it is set aside (an empty set: it is happening)."""
+        """For each red-flag phrase in the message, why it is set aside (an empty set: it is happening).
+        `decide` reads it once per message; the helpers below take it."""
         return [self._set_aside(text, m) for m in self.red_flags.finditer(text)] if self.red_flags else []
 
-    def _all_ruled_out(self, text: str) -> bool:
+    @staticmethod
+    def _happening(red_flags: list[set[str]]) -> bool:
+        """A red-flag phrase not negated, not an idiom ("burnt the toast"), not asked about ("will it
+        blister?") and not long ago."""
+        return any(not reasons for reasons in red_flags)
+
+    @staticmethod
+    def _all_ruled_out(red_flags: list[set[str]]) -> bool:
         """The message has red-flag phrases and each is ruled out, long ago or asked about ("no blisters,
         just pink", "a seizure as a teenager", "could it burn?"): the classifiers' urgent then comes from
         those same words. An idiom ("blister pack") does not count: the message may be urgent for another
         reason ("found her blister packs opened, she's very sleepy")."""
-        reasons = self._red_flags_set_aside(text)
-        return bool(reasons) and all(r & {"negated", "asked", "long ago"} for r in reasons)
+        return bool(red_flags) and all(r & {"negated", "asked", "long ago"} for r in red_flags)
 
-    def _asked_about(self, text: str) -> bool:
+    @staticmethod
+    def _asked_about(red_flags: list[set[str]]) -> bool:
         """A red-flag phrase asked about as a possibility, not negated and not an idiom ("if I get a burn")."""
-        return any("asked" in r and not r & {"negated", "idiom"} for r in self._red_flags_set_aside(text))
+        return any("asked" in r and not r & {"negated", "idiom"} for r in red_flags)
 
     def _names_treatment(self, text: str) -> bool:
         """The message names the treatment ("ionto", "iontophoresis"): it is about it, whatever it asks."""
@@ -331,20 +336,17 @@ class AnswerGate(ConfigOnlyClassifier):
         intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
         if self._mentions(self.crisis, text):
             return "crisis", []
-        if intent != "crisis" and self._mentions(self.red_flags, text, as_happening=True):
+        red_flags = self._red_flags_set_aside(text)
+        if intent != "crisis" and self._happening(red_flags):
             return "urgent", []
-        if self.what_to_do.search(text) and self._asked_about(text):
+        if self.what_to_do.search(text) and self._asked_about(red_flags):
             # "What should I do if I get a blister?": the urgent answer says exactly that.
             return "urgent", []
-        if (
-            intent == "crisis"
-            and self.accident.search(text)
-            and self._mentions(self.red_flags, text, as_happening=True)
-        ):
+        if intent == "crisis" and self.accident.search(text) and self._happening(red_flags):
             # "Took too many pills by accident": an emergency, not a crisis (no crisis phrase was found above).
             return "urgent", []
         latin = non_latin_share(text) < self.config["non_latin_share"]
-        if intent == "urgent" and self.config["ruled_out_overrules_classifier"] and self._all_ruled_out(text):
+        if intent == "urgent" and self.config["ruled_out_overrules_classifier"] and self._all_ruled_out(red_flags):
             return self._decide_without_urgent(message)
         if intent in ("urgent", "crisis"):
             # Far from every urgent example: a confident guess about everyday text. (Text in another script

@@ -504,6 +504,9 @@ def test_a_red_flag_asked_about_without_asking_what_to_do_is_not_urgent(gate, te
         ("who gives the treatment, a nurse or a physio?", "what_is"),
         ("can it leave a scar", "safety"),
         ("how much does a course cost", "course_length"),
+        ("can i do iontophoresis at home", "what_is"),
+        ("is there a home machine I could buy", "how_it_works"),
+        ("who will actually give me the treatment", "not_working"),
     ],
 )
 def test_a_detail_the_leaflet_does_not_give_is_a_leaflet_gap_not_the_topics_answer(gate, text, topic):
@@ -619,19 +622,6 @@ def test_a_question_naming_the_treatment_that_we_cannot_answer_is_a_leaflet_gap(
 
 def test_an_off_topic_question_that_does_not_name_the_treatment_stays_out_of_scope(gate):
     assert gated(gate, message("does cannabis show up on a drugs test", intent="out_of_scope")) == "out_of_scope"
-
-
-@pytest.mark.parametrize(
-    ("text", "topic"),
-    [
-        ("can i do iontophoresis at home", "what_is"),
-        ("is there a home machine I could buy", "how_it_works"),
-        ("who will actually give me the treatment", "not_working"),
-    ],
-)
-def test_home_machines_and_who_gives_it_are_leaflet_gaps(gate, text, topic):
-    msg = near(message(text, ranking=[(topic, 0.95), ("what_is", 0.02)]), **{f"faq__{topic}": 0.75})
-    assert gated(gate, msg) == "leaflet_gap"
 
 
 def test_one_alternation_hides_a_red_flag_that_overlaps_an_earlier_phrase(gate):
