@@ -7,8 +7,9 @@ of their own, vocabulary by `dense_dimension` (the ResponseSelector's 512 by
 about 19,000 words and character n-grams). With no transformer layers and no
 entity tagging (config.yml), they read only the sentence position
 (`_last_token` in rasa/nlu/classifiers/diet_classifier.py): the per-token
-layers get no gradient, yet each training step still computes them and Adam
-updates all their weights, about a quarter of full training's time.
+layers get no gradient from the classification loss (only from their own
+weight penalty), yet each training step still computes them and Adam updates
+all their weights, about a fifth of full training's time (231 s, now 180 s).
 
 So each token's counts are replaced by one empty column: the sequence keeps
 its length (the sentence position is found by it), and the per-token layer
