@@ -1,0 +1,90 @@
+"""Which tuning messages a change moved: record each message's path, change something, compare.
+
+    python -m nlu_eval.compare --save var/compare/before.json
+    (edit config.yml or data/, then make train)
+    python -m nlu_eval.compare --against var/compare/before.json [--save var/compare/after.json]
+
+Prints every message whose path changed, marked + (now right), - (now wrong) or
+= (wrong before and after), then the number right before and after in each set.
+A change to the phrase lists or the floors should move only the messages it was
+made for; this shows whether it did. Only the tuning sets (nlu_eval/sets.py's
+TUNING, HWU64's fitting part included): a held-out set is scored, never read
+message by message (tests/sets/README.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from clinic.settings import PROJECT_ROOT
+from nlu_eval.scoring import Example, agent_parser, is_right, load_set, predicted_label
+from nlu_eval.sets import TUNING
+
+Paths = dict[str, dict[str, str]]  # set name -> message text -> the path it took
+
+
+@dataclass(frozen=True)
+class Change:
+    set_name: str
+    example: Example
+    before: str
+    after: str
+
+    @property
+    def mark(self) -> str:
+        if is_right(self.example.accept, self.after):
+            return "+"
+        return "-" if is_right(self.example.accept, self.before) else "="
+
+
+def record(model: Path, sets: dict[str, Path] = TUNING) -> Paths:
+    """The path each tuning message takes with this model."""
+    parse = agent_parser(model)
+    return {name: {ex.text: predicted_label(parse(ex.text)) for ex in load_set(path)} for name, path in sets.items()}
+
+
+def changes(before: Paths, after: Paths, sets: dict[str, Path] = TUNING) -> list[Change]:
+    """Messages whose path differs; a message or a set only one side has is left out."""
+    found = []
+    for name, path in sets.items():
+        old, new = before.get(name, {}), after.get(name, {})
+        for ex in load_set(path):
+            if ex.text in old and ex.text in new and old[ex.text] != new[ex.text]:
+                found.append(Change(name, ex, old[ex.text], new[ex.text]))
+    return found
+
+
+def right_counts(paths: Paths, sets: dict[str, Path] = TUNING) -> dict[str, int]:
+    return {
+        name: sum(is_right(ex.accept, paths[name][ex.text]) for ex in load_set(path) if ex.text in paths[name])
+        for name, path in sets.items()
+        if name in paths
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "current.tar.gz")
+    parser.add_argument("--save", type=Path, help="write this model's paths here")
+    parser.add_argument("--against", type=Path, help="paths saved earlier, to compare this model's with")
+    args = parser.parse_args()
+    if not args.save and not args.against:
+        parser.error("give --save, --against or both")
+    now = record(args.model)
+    if args.save:
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        args.save.write_text(json.dumps(now, indent=1))
+    if args.against:
+        before = json.loads(args.against.read_text())
+        for change in changes(before, now):
+            print(f"{change.mark} [{change.set_name}] {change.before} -> {change.after} | {change.example.text[:150]}")
+        right_before, right_now = right_counts(before), right_counts(now)
+        for name, count in right_now.items():
+            print(f"{name}: {right_before.get(name, '-')} -> {count} right of {len(now[name])}")
+
+
+if __name__ == "__main__":
+    main()
