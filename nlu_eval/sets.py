@@ -42,6 +42,7 @@ TUNING = {
     "dev emergencies 16": _SETS / "dev_emergencies_16.yml",
     "dev emergencies 17": _SETS / "dev_emergencies_17.yml",
     "dev emergencies 18": _SETS / "dev_emergencies_18.yml",
+    "dev emergencies 19": _SETS / "dev_emergencies_19.yml",
     "dev narratives 3": _SETS / "dev_narratives_3.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
