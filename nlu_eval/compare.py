@@ -58,11 +58,15 @@ def changes(before: Paths, after: Paths, sets: dict[str, Path] = TUNING) -> list
 
 
 def right_counts(paths: Paths, sets: dict[str, Path] = TUNING) -> dict[str, int]:
-    return {
-        name: sum(is_right(ex.accept, paths[name][ex.text]) for ex in load_set(path) if ex.text in paths[name])
-        for name, path in sets.items()
-        if name in paths
-    }
+    """How many of each set's recorded messages took an accepted path (a message written twice counts once)."""
+    counts = {}
+    for name, path in sets.items():
+        if name in paths:
+            examples = {ex.text: ex for ex in load_set(path)}
+            counts[name] = sum(
+                is_right(examples[text].accept, taken) for text, taken in paths[name].items() if text in examples
+            )
+    return counts
 
 
 def main() -> None:

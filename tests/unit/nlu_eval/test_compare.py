@@ -74,3 +74,9 @@ def test_a_message_only_one_side_has_is_not_a_change(sets: dict[str, Path]) -> N
     after = {"small": {"does it hurt": "faq/does_it_hurt", "who invented it": "faq/history"}}
     assert changes(before, after, sets) == []
     assert changes({}, after, sets) == []
+
+
+def test_a_message_written_twice_in_a_set_counts_once(tmp_path: Path) -> None:
+    path = tmp_path / "twice.yml"
+    path.write_text(SET + SET.split("\n", 1)[1])
+    assert right_counts({"twice": {"does it hurt": "faq/does_it_hurt"}}, {"twice": path}) == {"twice": 1}
