@@ -24,6 +24,7 @@ from nlu_eval.scoring import Example, agent_parser, is_right, load_set, predicte
 from nlu_eval.sets import TUNING
 
 Paths = dict[str, dict[str, str]]  # set name -> message text -> the path it took
+Messages = dict[str, dict[str, Example]]  # set name -> message text -> the message (a text written twice: once)
 
 
 @dataclass(frozen=True)
@@ -40,33 +41,35 @@ class Change:
         return "-" if is_right(self.example.accept, self.before) else "="
 
 
-def record(model: Path, sets: dict[str, Path] = TUNING) -> Paths:
-    """The path each tuning message takes with this model."""
+def messages_of(sets: dict[str, Path] = TUNING) -> Messages:
+    """Each set read once, for recording and comparing alike."""
+    return {name: {ex.text: ex for ex in load_set(path)} for name, path in sets.items()}
+
+
+def record(model: Path, messages: Messages) -> Paths:
+    """The path each message takes with this model."""
     parse = agent_parser(model)
-    return {name: {ex.text: predicted_label(parse(ex.text)) for ex in load_set(path)} for name, path in sets.items()}
+    return {name: {text: predicted_label(parse(text)) for text in texts} for name, texts in messages.items()}
 
 
-def changes(before: Paths, after: Paths, sets: dict[str, Path] = TUNING) -> list[Change]:
+def changes(before: Paths, after: Paths, messages: Messages) -> list[Change]:
     """Messages whose path differs; a message or a set only one side has is left out."""
     found = []
-    for name, path in sets.items():
+    for name, texts in messages.items():
         old, new = before.get(name, {}), after.get(name, {})
-        for ex in load_set(path):
-            if ex.text in old and ex.text in new and old[ex.text] != new[ex.text]:
-                found.append(Change(name, ex, old[ex.text], new[ex.text]))
+        for text, example in texts.items():
+            if text in old and text in new and old[text] != new[text]:
+                found.append(Change(name, example, old[text], new[text]))
     return found
 
 
-def right_counts(paths: Paths, sets: dict[str, Path] = TUNING) -> dict[str, int]:
-    """How many of each set's recorded messages took an accepted path (a message written twice counts once)."""
-    counts = {}
-    for name, path in sets.items():
-        if name in paths:
-            examples = {ex.text: ex for ex in load_set(path)}
-            counts[name] = sum(
-                is_right(examples[text].accept, taken) for text, taken in paths[name].items() if text in examples
-            )
-    return counts
+def right_counts(paths: Paths, messages: Messages) -> dict[str, int]:
+    """How many of each set's recorded messages took an accepted path."""
+    return {
+        name: sum(is_right(texts[text].accept, taken) for text, taken in paths[name].items() if text in texts)
+        for name, texts in messages.items()
+        if name in paths
+    }
 
 
 def main() -> None:
@@ -77,15 +80,16 @@ def main() -> None:
     args = parser.parse_args()
     if not args.save and not args.against:
         parser.error("give --save, --against or both")
-    now = record(args.model)
+    messages = messages_of()
+    now = record(args.model, messages)
     if args.save:
         args.save.parent.mkdir(parents=True, exist_ok=True)
         args.save.write_text(json.dumps(now, indent=1))
     if args.against:
         before = json.loads(args.against.read_text())
-        for change in changes(before, now):
+        for change in changes(before, now, messages):
             print(f"{change.mark} [{change.set_name}] {change.before} -> {change.after} | {change.example.text[:150]}")
-        right_before, right_now = right_counts(before), right_counts(now)
+        right_before, right_now = right_counts(before, messages), right_counts(now, messages)
         for name, count in right_now.items():
             print(f"{name}: {right_before.get(name, '-')} -> {count} right of {len(now[name])}")
 

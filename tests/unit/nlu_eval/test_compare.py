@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nlu_eval.compare import changes, right_counts
+from nlu_eval.compare import Messages, changes, messages_of, right_counts
 
 SET = """messages:
   - text: "my skin has blistered under the pad"
@@ -25,13 +25,13 @@ SET = """messages:
 
 
 @pytest.fixture
-def sets(tmp_path: Path) -> dict[str, Path]:
+def sets(tmp_path: Path) -> Messages:
     path = tmp_path / "set.yml"
     path.write_text(SET)
-    return {"small": path}
+    return messages_of({"small": path})
 
 
-def test_each_moved_message_is_marked_by_whether_it_is_right_now(sets: dict[str, Path]) -> None:
+def test_each_moved_message_is_marked_by_whether_it_is_right_now(sets: Messages) -> None:
     before = {
         "small": {
             "my skin has blistered under the pad": "faq/pain_after",
@@ -56,7 +56,7 @@ def test_each_moved_message_is_marked_by_whether_it_is_right_now(sets: dict[str,
     }
 
 
-def test_right_counts_read_each_set_as_scoring_does(sets: dict[str, Path]) -> None:
+def test_right_counts_read_each_set_as_scoring_does(sets: Messages) -> None:
     # "the leaflet doesn't cover that" (leaflet_gap) is a right answer where out of scope is expected.
     paths = {
         "small": {
@@ -69,7 +69,7 @@ def test_right_counts_read_each_set_as_scoring_does(sets: dict[str, Path]) -> No
     assert right_counts(paths, sets) == {"small": 3}
 
 
-def test_a_message_only_one_side_has_is_not_a_change(sets: dict[str, Path]) -> None:
+def test_a_message_only_one_side_has_is_not_a_change(sets: Messages) -> None:
     before = {"small": {"does it hurt": "faq/does_it_hurt"}}
     after = {"small": {"does it hurt": "faq/does_it_hurt", "who invented it": "faq/history"}}
     assert changes(before, after, sets) == []
@@ -79,4 +79,5 @@ def test_a_message_only_one_side_has_is_not_a_change(sets: dict[str, Path]) -> N
 def test_a_message_written_twice_in_a_set_counts_once(tmp_path: Path) -> None:
     path = tmp_path / "twice.yml"
     path.write_text(SET + SET.split("\n", 1)[1])
-    assert right_counts({"twice": {"does it hurt": "faq/does_it_hurt"}}, {"twice": path}) == {"twice": 1}
+    twice = messages_of({"twice": path})
+    assert right_counts({"twice": {"does it hurt": "faq/does_it_hurt"}}, twice) == {"twice": 1}
