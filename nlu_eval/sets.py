@@ -44,6 +44,8 @@ TUNING = {
     "dev emergencies 18": _SETS / "dev_emergencies_18.yml",
     "dev emergencies 19": _SETS / "dev_emergencies_19.yml",
     "dev narratives 3": _SETS / "dev_narratives_3.yml",
+    "dev faq 5": _SETS / "dev_faq_5.yml",
+    "dev near miss 4": _SETS / "dev_near_miss_4.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

@@ -136,11 +136,18 @@ class AnswerGate(ConfigOnlyClassifier):
             # Requests only the clinic can meet (a phone number, booking, cancelling, opening hours), whatever
             # story comes with them. Off when empty.
             "contact_clinic_patterns": [],
+            # ...unless the request's own clause names another business ("vets opening hours sunday", "book me in
+            # at the opticians"): that booking is not the clinic's. Off when empty.
+            "other_business_pattern": "",
             "question_pattern": (
                 r"\?|^\s*(?:how|what|when|why|which|who|will|would|can|could|should|is|are|does|do|did|am)\b"
                 r"|\b(?:is (?:that|this|it)|should i|do i|will i|can i|wondering|any advice|tell me)\b"
                 r"|\b(?:(?:needs?|wants?) to know|know (?:if|whether)|then what|what next)\b"
                 r"|\bright\W*$"
+                # A question after a clause of context ("i need to plan time off work, how long does the whole
+                # course take"), or with its question word last ("2 weeks after the course what happens").
+                r"|[,;:.!]\s*(?:how|why|what(?! a\b)|when (?:do|does|did|will|is|are|can|should|would)\b)\b"
+                r"|\bwhat happens\W*$"
             ),
             # ...and not a statement about patients in general ("most people improve after 4 treatments").
             "general_statement_pattern": (
@@ -194,6 +201,9 @@ class AnswerGate(ConfigOnlyClassifier):
         self.sessions_counted = _compile(config["sessions_counted_patterns"])
         self.worse = _compile(config["worse_patterns"])
         self.contact_request = _compile(config["contact_clinic_patterns"])
+        self.other_business = (
+            re.compile(config["other_business_pattern"], re.IGNORECASE) if config["other_business_pattern"] else None
+        )
         self.treatment_name = _compile([config["treatment_name_pattern"]] if config["treatment_name_pattern"] else [])
         self.question = re.compile(config["question_pattern"], re.IGNORECASE)
         self.general_statement = re.compile(config["general_statement_pattern"], re.IGNORECASE)
@@ -225,6 +235,16 @@ class AnswerGate(ConfigOnlyClassifier):
         if pattern is None:
             return False
         return any(not self.negation.search(text[: m.start()]) for m in pattern.finditer(text))
+
+    def _requests_clinic(self, text: str) -> bool:
+        """A request only the clinic can meet, not negated, and not for another business in the same clause."""
+        if self.contact_request is None:
+            return False
+        return any(
+            not self.negation.search(text[: m.start()])
+            and not (self.other_business and self.other_business.search(_clause(text, m)))
+            for m in self.contact_request.finditer(text)
+        )
 
     def _set_aside(self, text: str, match: re.Match) -> set[str]:
         """Why a red-flag phrase is not something happening now: negated, an idiom, asked about, long ago."""
@@ -304,9 +324,7 @@ class AnswerGate(ConfigOnlyClassifier):
         """The phrase's clause tells of the past and not of now: "I had a seizure back in 2015 but none since"."""
         if self.past is None:
             return False
-        start = max((boundary.end() for boundary in CLAUSE_BOUNDARY.finditer(text, 0, match.start())), default=0)
-        following = CLAUSE_BOUNDARY.search(text, match.end())
-        clause = text[start : following.start() if following else len(text)]
+        clause = _clause(text, match)
         return bool(self.past.search(clause)) and not self.present.search(clause)
 
     def floor(self, path: str) -> float | None:
@@ -354,7 +372,7 @@ class AnswerGate(ConfigOnlyClassifier):
             return (self._not_ours(message), []) if latin and self._far_from(message, intent) else (None, [])
         if not latin:
             return "non_english", []
-        if self._mentions(self.contact_request, text):
+        if self._requests_clinic(text):
             return "contact_clinic", []
         # Whatever the classifiers made of a story that counts the sessions ("I've had four of the six now,
         # walking without the stick"): out of scope, thanks, a leaflet answer. Their flare report stands:
@@ -433,6 +451,13 @@ class AnswerGate(ConfigOnlyClassifier):
         ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
         message.set(INTENT_RANKING_KEY, [new_intent, *ranking], add_to_output=True)
         message.set("nlu_intent", previous, add_to_output=True)
+
+
+def _clause(text: str, match: re.Match) -> str:
+    """The clause a match stands in: from the boundary before it to the one after it."""
+    start = max((boundary.end() for boundary in CLAUSE_BOUNDARY.finditer(text, 0, match.start())), default=0)
+    following = CLAUSE_BOUNDARY.search(text, match.end())
+    return text[start : following.start() if following else len(text)]
 
 
 def _any_answer(path: str) -> str | None:

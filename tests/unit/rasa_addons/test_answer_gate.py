@@ -636,3 +636,48 @@ def test_one_alternation_hides_a_red_flag_that_overlaps_an_earlier_phrase(gate):
     # Read one by one, the spreading redness is found and it is happening.
     assert any(not gate._set_aside(text, m) for m in gate.red_flags.finditer(text))
     assert gated(gate, message(text, intent="flare_report")) == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text", ["vets opening hours sunday", "I need an eye test, can you book me in at the opticians?"]
+)  # fmt: skip
+def test_a_booking_or_opening_hours_for_another_business_is_not_the_clinics(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.8)) == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("i need to plan time off work, how long does the whole course take start to finish", "course_length"),
+        ("2 weeks after the course what happens", "follow_up"),
+    ],
+)  # fmt: skip
+def test_a_question_after_context_or_ending_in_its_question_word_is_not_a_report(gate, text, answer):
+    assert gated(gate, message(text, ranking=[(answer, 0.95), ("pain_after", 0.03)])) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is iontophoresis a cure or just temporary",
+        "once I finish the 6 will the pain come back",
+        "is iontophoresis done by a physio",
+        "can i have the sessions on back to back days",
+        "how long does the tingling last after",
+    ],
+)  # fmt: skip
+def test_whether_it_lasts_who_gives_it_and_the_tingling_afterwards_are_not_in_the_leaflet(gate, text):
+    assert gated(gate, message(text, ranking=CONFIDENT)) in ("leaflet_gap", "out_of_scope")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what if the treatment doesn't cure my heel pain",
+        "Can I take paracetamol if the pain come back after the treatment?",
+        "is it normal for the tingling to last the whole session",
+        "could my symptoms temporarily get worse after a session",
+    ],
+)  # fmt: skip
+def test_the_leaflets_own_topics_in_the_same_words_keep_their_answer(gate, text):
+    assert gated(gate, message(text, ranking=CONFIDENT)) == "faq"
