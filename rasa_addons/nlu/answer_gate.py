@@ -201,9 +201,7 @@ class AnswerGate(ConfigOnlyClassifier):
         self.sessions_counted = _compile(config["sessions_counted_patterns"])
         self.worse = _compile(config["worse_patterns"])
         self.contact_request = _compile(config["contact_clinic_patterns"])
-        self.other_business = (
-            re.compile(config["other_business_pattern"], re.IGNORECASE) if config["other_business_pattern"] else None
-        )
+        self.other_business = _compile([config["other_business_pattern"]] if config["other_business_pattern"] else [])
         self.treatment_name = _compile([config["treatment_name_pattern"]] if config["treatment_name_pattern"] else [])
         self.question = re.compile(config["question_pattern"], re.IGNORECASE)
         self.general_statement = re.compile(config["general_statement_pattern"], re.IGNORECASE)
@@ -230,20 +228,21 @@ class AnswerGate(ConfigOnlyClassifier):
                 message.set(CANDIDATES_KEY, candidates, add_to_output=True)
         return messages
 
+    def _not_negated(self, pattern: PhraseList | None, text: str) -> list[re.Match]:
+        """The pattern's matches that are not negated just before ("no blisters")."""
+        if pattern is None:
+            return []
+        return [m for m in pattern.finditer(text) if not self.negation.search(text[: m.start()])]
+
     def _mentions(self, pattern: PhraseList | None, text: str) -> bool:
         """True if the pattern occurs and is not negated just before ("no blisters")."""
-        if pattern is None:
-            return False
-        return any(not self.negation.search(text[: m.start()]) for m in pattern.finditer(text))
+        return bool(self._not_negated(pattern, text))
 
     def _requests_clinic(self, text: str) -> bool:
         """A request only the clinic can meet, not negated, and not for another business in the same clause."""
-        if self.contact_request is None:
-            return False
         return any(
-            not self.negation.search(text[: m.start()])
-            and not (self.other_business and self.other_business.search(_clause(text, m)))
-            for m in self.contact_request.finditer(text)
+            not (self.other_business and self.other_business.search(_clause(text, m)))
+            for m in self._not_negated(self.contact_request, text)
         )
 
     def _set_aside(self, text: str, match: re.Match) -> set[str]:
