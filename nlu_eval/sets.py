@@ -46,6 +46,8 @@ TUNING = {
     "dev narratives 3": _SETS / "dev_narratives_3.yml",
     "dev faq 5": _SETS / "dev_faq_5.yml",
     "dev near miss 4": _SETS / "dev_near_miss_4.yml",
+    "dev faq 6": _SETS / "dev_faq_6.yml",
+    "dev near miss 5": _SETS / "dev_near_miss_5.yml",
     "hwu64 fit": PROJECT_ROOT / "nlu_eval" / "hwu64_fit.tsv",
 }
 HELD_OUT = {

@@ -67,6 +67,7 @@ FAQ_INTENT = "faq"
 CLAUSE_BOUNDARY = re.compile(r"[.,;!?\n]|\s(?:and|but)\s", re.IGNORECASE)
 # What the gate may turn into a leaflet answer when the message is clearly nearest one.
 REFUSALS = {"out_of_scope", "leaflet_gap", "nlu_fallback"}
+REPORTS = {"flare_report", "progress_report"}
 # Messages that are button payloads ("/choose_faq{...}") are not NLU's to judge.
 PAYLOAD_PREFIX = "/"
 
@@ -123,6 +124,9 @@ class AnswerGate(ConfigOnlyClassifier):
             "red_flag_patterns": [],
             "crisis_patterns": [],
             "ask_your_doctor_patterns": [],
+            # Who a message is about: with none of these, the classifiers' "ask your doctor" for a detail the
+            # leaflet does not give is a leaflet gap ("does it work for plantar fasciitis"). Off when empty.
+            "personal_pattern": "",
             # Details next to a leaflet topic that the leaflet does not give (the drug's name, the current's
             # settings, how long the relief lasts): "the leaflet doesn't cover that", not the topic's answer.
             "leaflet_gap_patterns": [],
@@ -159,6 +163,9 @@ class AnswerGate(ConfigOnlyClassifier):
             # A refusal clearly nearest one leaflet answer's examples gets that answer instead (1.0: never).
             "nearest_answer_similarity": 1.0,
             "nearest_answer_margin": 0.05,
+            # A leaflet answer both classifiers are sure of (the intent and the answer at least these
+            # confidences) needs only this similarity to its examples, not its floor. Off when None.
+            "confident_answer": None,
             # Paths whose examples make a message "about the treatment" (leaflet_gap rather than out_of_scope).
             "domain_paths": ["faq/*", "leaflet_gap", "flare_report", "progress_report", "ask_your_doctor"],
             "min_domain_similarity": 1.0,
@@ -300,9 +307,29 @@ class AnswerGate(ConfigOnlyClassifier):
         ranking = [entry for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != "urgent"]
         if not ranking:
             return self._not_ours(message), []
-        message.set(INTENT, {INTENT_NAME_KEY: ranking[0]["name"], PREDICTED_CONFIDENCE_KEY: ranking[0]["confidence"]})
+        return self._decide_as(message, ranking[0]["name"])
+
+    def _decide_as(self, message: Message, intent: str) -> tuple[str | None, list[str]]:
+        """What the message gets if the classifiers had chosen `intent` (at the confidence they gave it)."""
+        ranking = {entry.get("name"): entry.get("confidence") for entry in message.get(INTENT_RANKING_KEY) or []}
+        message.set(INTENT, {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: ranking.get(intent) or 0.0})
         decision, candidates = self.decide(message)
-        return decision or ranking[0]["name"], candidates
+        return decision or intent, candidates
+
+    def _asks_in_general(self, text: str) -> bool:
+        """A detail the leaflet does not give, asked of nobody in particular (no "I", "my", "mum" ...)."""
+        personal = self.config["personal_pattern"]
+        return (
+            bool(personal)
+            and self._mentions(self.details_not_in_leaflet, text)
+            and not re.search(personal, text, re.IGNORECASE)
+        )
+
+    def _asks_what_might_happen(self, text: str) -> bool:
+        """The first sentence asks what might happen ("can it make the pain worse after", "what if no
+        improvement after all 6"): a question, whatever the classifiers heard in it."""
+        first_sentence = re.split(r"[.!?\n]", text.strip(), maxsplit=1)[0]
+        return bool(self.hypothetical and self.hypothetical.search(first_sentence))
 
     def _everyday(self, text: str, match: re.Match) -> bool:
         """The phrase is part of an everyday idiom: "burnt the toast", "a blister on the bike tyre"."""
@@ -379,6 +406,12 @@ class AnswerGate(ConfigOnlyClassifier):
         report = self._report(text) if intent != "flare_report" else None
         if report:
             return report, []
+        if intent in REPORTS and self._asks_what_might_happen(text):
+            # "can it make the pain worse after": a question about the treatment, not a report of it.
+            return self._decide_as(message, self.config["retrieval_intent"])
+        if intent == "ask_your_doctor" and self._asks_in_general(text):
+            # "does it work for plantar fasciitis": no one's own health, a detail the leaflet does not give.
+            return self._not_ours(message), []
         if intent == "out_of_scope" and self._names_treatment(text):
             return "leaflet_gap", []
         if intent != self.config["retrieval_intent"]:
@@ -393,9 +426,24 @@ class AnswerGate(ConfigOnlyClassifier):
             candidates = [topic for topic in candidates if not self._far_from(message, f"faq/{topic}")]
             return ("did_you_mean", candidates) if candidates else (self._not_ours(message), [])
         chosen = _chosen_answer(message, self.config["retrieval_intent"])
-        if decision is None and chosen and self._far_from(message, chosen):
+        if decision is None and chosen and self._far_from(message, chosen) and not self._sure_of(message, chosen):
             return self._not_ours(message), []
         return decision, candidates
+
+    def _sure_of(self, message: Message, answer: str) -> bool:
+        """Both classifiers are confident of `answer` and the message is not far below its floor."""
+        sure = self.config["confident_answer"]
+        if not sure:
+            return False
+        intent_confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
+        selector = (message.get("response_selector") or {}).get(self.config["retrieval_intent"]) or {}
+        ranking = selector.get("ranking") or [{}]
+        similarity = (message.get(SIMILARITIES_KEY) or {}).get(answer, -1.0)
+        return (
+            intent_confidence >= sure["intent"]
+            and (ranking[0].get("confidence") or 0.0) >= sure["answer"]
+            and similarity >= sure["similarity"]
+        )
 
     def _clearly_nearest_answer(self, message: Message) -> str | None:
         """For a message about to be refused: the leaflet answer it is clearly nearest, given as the answer.

@@ -681,3 +681,113 @@ def test_whether_it_lasts_who_gives_it_and_the_tingling_afterwards_are_not_in_th
 )  # fmt: skip
 def test_the_leaflets_own_topics_in_the_same_words_keep_their_answer(gate, text):
     assert gated(gate, message(text, ranking=CONFIDENT)) == "faq"
+
+
+def test_an_answer_both_classifiers_are_sure_of_needs_less_similarity_than_its_floor(floored_gate):
+    """config.yml's confident_answer: sure of the answer (0.91), 0.45 from its examples, under the 0.5 floor."""
+    floor_only = AnswerGate({**floored_gate.config, "confident_answer": None})
+    text = "does it work on its own or do i need something else"
+
+    def parsed(answer_confidence: float, similarity: float) -> Message:
+        ranking = [("not_working", answer_confidence), ("how_it_works", 1 - answer_confidence)]
+        return near(message(text, confidence=0.97, ranking=ranking), faq__not_working=similarity, leaflet_gap=0.5)
+
+    assert gated(floor_only, parsed(0.91, 0.45)) == "leaflet_gap"
+    assert gated(floored_gate, parsed(0.91, 0.45)) == "faq"
+    assert gated(floored_gate, parsed(0.7, 0.45)) == "leaflet_gap"  # not sure enough of the answer
+    assert gated(floored_gate, parsed(0.91, 0.35)) == "leaflet_gap"  # too far even so
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "answer"),
+    [
+        ("can it make the pain worse after", "flare_report", "pain_after"),
+        ("what if no improvement after all 6", "progress_report", "not_working"),
+    ],
+)
+def test_a_question_about_what_might_happen_is_not_a_report(gate, text, intent, answer):
+    msg = message(text, intent=intent, confidence=0.9, ranking=[(answer, 0.95), ("what_is", 0.02)])
+    msg.set("intent_ranking", [{"name": intent, "confidence": 0.9}, {"name": "faq", "confidence": 0.08}])
+    assert gated(gate, msg) == "faq"
+
+
+def test_a_report_the_classifiers_heard_stays_a_report(gate):
+    text = "had my 3rd session yesterday and can hardly walk on it today"
+    assert gated(gate, message(text, intent="flare_report", ranking=CONFIDENT)) == "flare_report"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is there a maximum number of steroid treatments per year",
+        "can I self refer for iontophoresis",
+        "how soon could I start the course",
+        "how long has this clinic been offering iontophoresis",
+        "plantar fasciitis iontophoresis?",
+        "does it work for tennis elbow",
+        "are the pads sticky, will they pull my hairs out",
+        "which muscle do they put the other pad on when they're treating a shoulder?",
+        "does the current run continuously or does it pulse",
+        "Are there alternatives to steroids that can be used with iontophoresis?",
+        "do i need to fast before treatment",
+        "can you do two areas at once, like both my elbows",
+        "Does the improvement keep going after the course has finished?",
+    ],
+)
+def test_more_details_the_leaflet_does_not_give_are_leaflet_gaps(gate, text):
+    assert gated(gate, message(text, ranking=CONFIDENT)) in ("leaflet_gap", "out_of_scope")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how quickly does ionto work for tennis elbow",
+        "will my knee be achy once the pads come off",
+        "how long till it works",
+    ],
+)  # fmt: skip
+def test_the_leaflets_own_topics_next_to_those_details_keep_their_answer(gate, text):
+    assert gated(gate, message(text, ranking=CONFIDENT)) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will iontophoresis work for my plantar fasciitis?",
+        "I'm allergic to some steroids, can I still have iontophoresis?",
+    ],
+)  # fmt: skip
+def test_whether_it_suits_the_patients_own_condition_or_allergy_is_the_doctors_question(gate, text):
+    assert gated(gate, message(text, ranking=CONFIDENT)) == "ask_your_doctor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'd like to move my next treatment to the following week, how do I do that?", "sorry I'm running late"],
+)  # fmt: skip
+def test_moving_a_named_session_or_running_late_is_for_the_clinic(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", confidence=0.8)) == "contact_clinic"
+
+
+def test_a_train_running_late_is_not_the_clinics(gate):
+    assert gated(gate, message("is the 4.30 train running late", intent="out_of_scope")) == "out_of_scope"
+
+
+def test_the_classifiers_ask_your_doctor_for_a_detail_asked_of_nobody_in_particular_is_a_leaflet_gap(gate):
+    general = message("does it work for plantar fasciitis", intent="ask_your_doctor", confidence=0.9)
+    assert gated(gate, general) in ("leaflet_gap", "out_of_scope")
+    own = message("does it work for plantar fasciitis? I've had it two years", intent="ask_your_doctor")
+    assert gated(gate, own) == "ask_your_doctor"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My wife is epileptic and she's just had one fit after another without waking up in between.",
+        "Our elderly neighbour has been on the floor since last night. She's cold and confused.",
+        "My mum after treatment become very weak, she cannot stand up, her speech is not clear.",
+        "my son's having a seize sure and he won't stop please what do I do",
+    ],
+)
+def test_emergencies_the_classifiers_alone_caught_are_red_flags_too(gate, text):
+    assert gated(gate, message(text, intent="out_of_scope", ranking=CONFIDENT)) == "urgent"
