@@ -210,6 +210,7 @@ class AnswerGate(ConfigOnlyClassifier):
         self.contact_request = _compile(config["contact_clinic_patterns"])
         self.other_business = _compile([config["other_business_pattern"]] if config["other_business_pattern"] else [])
         self.treatment_name = _compile([config["treatment_name_pattern"]] if config["treatment_name_pattern"] else [])
+        self.personal = _compile([config["personal_pattern"]] if config["personal_pattern"] else [])
         self.question = re.compile(config["question_pattern"], re.IGNORECASE)
         self.general_statement = re.compile(config["general_statement_pattern"], re.IGNORECASE)
         self.negation = re.compile(config["negation_pattern"], re.IGNORECASE)
@@ -318,11 +319,10 @@ class AnswerGate(ConfigOnlyClassifier):
 
     def _asks_in_general(self, text: str) -> bool:
         """A detail the leaflet does not give, asked of nobody in particular (no "I", "my", "mum" ...)."""
-        personal = self.config["personal_pattern"]
         return (
-            bool(personal)
+            self.personal is not None
             and self._mentions(self.details_not_in_leaflet, text)
-            and not re.search(personal, text, re.IGNORECASE)
+            and not self.personal.search(text)
         )
 
     def _asks_what_might_happen(self, text: str) -> bool:
@@ -437,11 +437,18 @@ class AnswerGate(ConfigOnlyClassifier):
             return False
         intent_confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
         selector = (message.get("response_selector") or {}).get(self.config["retrieval_intent"]) or {}
-        ranking = selector.get("ranking") or [{}]
+        answer_confidence = next(
+            (
+                r.get("confidence") or 0.0
+                for r in selector.get("ranking") or []
+                if r.get("intent_response_key") == answer
+            ),
+            0.0,
+        )
         similarity = (message.get(SIMILARITIES_KEY) or {}).get(answer, -1.0)
         return (
             intent_confidence >= sure["intent"]
-            and (ranking[0].get("confidence") or 0.0) >= sure["answer"]
+            and answer_confidence >= sure["answer"]
             and similarity >= sure["similarity"]
         )
 
