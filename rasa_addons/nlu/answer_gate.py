@@ -436,7 +436,7 @@ class AnswerGate(ConfigOnlyClassifier):
         if not sure:
             return False
         intent_confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0
-        selector = (message.get("response_selector") or {}).get(self.config["retrieval_intent"]) or {}
+        selector = _selector(message, self.config["retrieval_intent"])
         answer_confidence = next(
             (
                 r.get("confidence") or 0.0
@@ -474,13 +474,13 @@ class AnswerGate(ConfigOnlyClassifier):
         if self._mentions(self.details_not_in_leaflet, message.get(TEXT) or ""):
             return None
         retrieval = self.config["retrieval_intent"]
-        selector = (message.get("response_selector") or {}).get(retrieval) or {}
+        selector = _selector(message, retrieval)
         others = [entry for entry in selector.get("ranking") or [] if entry.get("intent_response_key") != path]
         set_answer_ranking(message, retrieval, [{"intent_response_key": path, "confidence": best}, *others])
         return self.config["retrieval_intent"]
 
     def _judge_answer(self, message: Message) -> tuple[str | None, list[str]]:
-        selector = (message.get("response_selector") or {}).get(self.config["retrieval_intent"]) or {}
+        selector = _selector(message, self.config["retrieval_intent"])
         ranking = selector.get("ranking") or []
         if not ranking:
             return "nlu_fallback", []
@@ -519,7 +519,11 @@ def _any_answer(path: str) -> str | None:
     return "faq/*" if path.startswith(f"{FAQ_INTENT}/") else None
 
 
+def _selector(message: Message, retrieval_intent: str) -> dict[str, Any]:
+    """What the ResponseSelector said for `retrieval_intent`: its ranking and chosen response."""
+    return (message.get("response_selector") or {}).get(retrieval_intent) or {}
+
+
 def _chosen_answer(message: Message, retrieval_intent: str) -> str | None:
     """The leaflet answer the ResponseSelector chose, as `faq/<topic>`."""
-    selector = (message.get("response_selector") or {}).get(retrieval_intent) or {}
-    return (selector.get("response") or {}).get("intent_response_key")
+    return (_selector(message, retrieval_intent).get("response") or {}).get("intent_response_key")

@@ -217,6 +217,11 @@ def test_button_payloads_are_left_alone(gate):
         "hot n cold sweats since treatment, teeth chattering",
         "the bottom of the page just vanished in my left eye",
         "agony since the session and the painkillers haven't touched it",
+        # Caught only by the classifiers until the tenth session (a retraining missed them).
+        "My wife is epileptic and she's just had one fit after another without waking up in between.",
+        "Our elderly neighbour has been on the floor since last night. She's cold and confused.",
+        "My mum after treatment become very weak, she cannot stand up, her speech is not clear.",
+        "my son's having a seize sure and he won't stop please what do I do",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
@@ -664,9 +669,22 @@ def test_a_question_after_context_or_ending_in_its_question_word_is_not_a_report
         "is iontophoresis done by a physio",
         "can i have the sessions on back to back days",
         "how long does the tingling last after",
+        "is there a maximum number of steroid treatments per year",
+        "can I self refer for iontophoresis",
+        "how soon could I start the course",
+        "how long has this clinic been offering iontophoresis",
+        "plantar fasciitis iontophoresis?",
+        "does it work for tennis elbow",
+        "are the pads sticky, will they pull my hairs out",
+        "which muscle do they put the other pad on when they're treating a shoulder?",
+        "does the current run continuously or does it pulse",
+        "Are there alternatives to steroids that can be used with iontophoresis?",
+        "do i need to fast before treatment",
+        "can you do two areas at once, like both my elbows",
+        "Does the improvement keep going after the course has finished?",
     ],
 )  # fmt: skip
-def test_whether_it_lasts_who_gives_it_and_the_tingling_afterwards_are_not_in_the_leaflet(gate, text):
+def test_details_the_leaflet_does_not_give_are_leaflet_gaps(gate, text):
     assert gated(gate, message(text, ranking=CONFIDENT)) in ("leaflet_gap", "out_of_scope")
 
 
@@ -677,6 +695,9 @@ def test_whether_it_lasts_who_gives_it_and_the_tingling_afterwards_are_not_in_th
         "Can I take paracetamol if the pain come back after the treatment?",
         "is it normal for the tingling to last the whole session",
         "could my symptoms temporarily get worse after a session",
+        "how quickly does ionto work for tennis elbow",
+        "will my knee be achy once the pads come off",
+        "how long till it works",
     ],
 )  # fmt: skip
 def test_the_leaflets_own_topics_in_the_same_words_keep_their_answer(gate, text):
@@ -719,40 +740,6 @@ def test_a_report_the_classifiers_heard_stays_a_report(gate):
 @pytest.mark.parametrize(
     "text",
     [
-        "is there a maximum number of steroid treatments per year",
-        "can I self refer for iontophoresis",
-        "how soon could I start the course",
-        "how long has this clinic been offering iontophoresis",
-        "plantar fasciitis iontophoresis?",
-        "does it work for tennis elbow",
-        "are the pads sticky, will they pull my hairs out",
-        "which muscle do they put the other pad on when they're treating a shoulder?",
-        "does the current run continuously or does it pulse",
-        "Are there alternatives to steroids that can be used with iontophoresis?",
-        "do i need to fast before treatment",
-        "can you do two areas at once, like both my elbows",
-        "Does the improvement keep going after the course has finished?",
-    ],
-)
-def test_more_details_the_leaflet_does_not_give_are_leaflet_gaps(gate, text):
-    assert gated(gate, message(text, ranking=CONFIDENT)) in ("leaflet_gap", "out_of_scope")
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "how quickly does ionto work for tennis elbow",
-        "will my knee be achy once the pads come off",
-        "how long till it works",
-    ],
-)  # fmt: skip
-def test_the_leaflets_own_topics_next_to_those_details_keep_their_answer(gate, text):
-    assert gated(gate, message(text, ranking=CONFIDENT)) == "faq"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
         "Will iontophoresis work for my plantar fasciitis?",
         "I'm allergic to some steroids, can I still have iontophoresis?",
     ],
@@ -778,16 +765,3 @@ def test_the_classifiers_ask_your_doctor_for_a_detail_asked_of_nobody_in_particu
     assert gated(gate, general) in ("leaflet_gap", "out_of_scope")
     own = message("does it work for plantar fasciitis? I've had it two years", intent="ask_your_doctor")
     assert gated(gate, own) == "ask_your_doctor"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "My wife is epileptic and she's just had one fit after another without waking up in between.",
-        "Our elderly neighbour has been on the floor since last night. She's cold and confused.",
-        "My mum after treatment become very weak, she cannot stand up, her speech is not clear.",
-        "my son's having a seize sure and he won't stop please what do I do",
-    ],
-)
-def test_emergencies_the_classifiers_alone_caught_are_red_flags_too(gate, text):
-    assert gated(gate, message(text, intent="out_of_scope", ranking=CONFIDENT)) == "urgent"
