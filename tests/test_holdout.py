@@ -24,11 +24,11 @@ from nlu_eval.sets import HELD_OUT
 MODEL = PROJECT_ROOT / "models" / "current.tar.gz"
 # set -> (lowest accuracy, highest bluff rate, highest false-alarm rate, lowest urgent recall)
 GATES = {
-    "holdout": (0.94, 0.02, 0.01, 1.0),  # measured 95.5%, 0%, 0%, 29/29
+    "holdout": (0.94, 0.02, 0.01, 1.0),  # measured 95.8%, 0%, 0%, 29/29
     "hwu64 validation": (0.98, 0.01, 0.003, None),  # 98.4%, 0.20%, 0.14%
     "near miss": (0.88, 0.07, 0.02, None),  # 92.5%, 4.2%, 0%
     "emergencies": (0.86, 0.02, 0.24, 0.99),  # 89.6%, 0.5%, 17%, 122/122
-    "narratives": (0.72, 0.07, 0.08, 1.0),  # 77.8%, 3.0%, 4.3%, 17/17
+    "narratives": (0.72, 0.07, 0.08, 1.0),  # 78.3%, 3.0%, 4.3%, 17/17
     "forget me": (0.75, 0.03, 0.03, 1.0),  # 81.2%, 1.0%, 0.9%, all urgent look-alikes
 }
 

@@ -8,7 +8,8 @@ leaflet answer. This component looks at the ResponseSelector's answer ranking:
 - best answer below `min_suggest_confidence`         -> nlu_fallback (out of scope)
 - best answer below `min_answer_confidence`, or the
   best two within `ambiguity_margin`                  -> did_you_mean, with candidates
-- a personal-medical term in an FAQ question          -> ask_your_doctor (never "it is safe")
+- a personal-medical term in an FAQ question, or in
+  one about someone the classifiers call a leaflet gap -> ask_your_doctor (never "it is safe")
 - a detail the leaflet does not give ("which brand")  -> leaflet_gap (in an FAQ question)
 - a statement counting the patient's sessions        -> progress_report (flare_report if worse), whatever
                                                          the classifiers said, except their flare report
@@ -145,18 +146,29 @@ class AnswerGate(ConfigOnlyClassifier):
             "other_business_pattern": "",
             "question_pattern": (
                 r"\?|^\s*(?:how|what|when|why|which|who|will|would|can|could|should|is|are|does|do|did|am)\b"
+                # ...as patients type them ("whats next after 6 sessions", "wat happens wen ive done all 6", "roughly
+                # what would six sessions cost", "total number of visits pls"): the training data's own questions.
+                r"|^\s*(?:what'?s|wh?ats?|wot|how'?s|where|whens?)\b"
+                r"|^\W*(?:roughly|so|ok|okay|and|but|just|hi|hey|hello|um|erm)\W+"
+                r"(?:how|what|when|why|which|who|will|would|can|could|should|is|are|does|do)\b"
+                r"|\b(?:pls|plz|please)\W*$"
                 r"|\b(?:is (?:that|this|it)|should i|do i|will i|can i|wondering|any advice|tell me)\b"
-                r"|\b(?:(?:needs?|wants?) to know|know (?:if|whether)|then what|what next)\b"
+                r"|\b(?:(?:needs?|wants?|like|wanna) to know|wanna know|know (?:if|whether)|then what|what'?s? next)\b"
+                r"|\bwhat (?:are|happens)\b"
                 r"|\bright\W*$"
                 # A question after a clause of context ("i need to plan time off work, how long does the whole
                 # course take"), or with its question word last ("2 weeks after the course what happens").
                 r"|[,;:.!]\s*(?:how|why|what(?! a\b)|when (?:do|does|did|will|is|are|can|should|would)\b)\b"
+                r"|[,;:.!]\s*(?:will|would|can|could|should|does|do|is|are) "
+                r"(?:i|it|the|my|you|we|they|he|she|everyone|everybody|people|there|this|that)\b"
                 r"|\bwhat happens\W*$"
             ),
             # ...and not a statement about patients in general ("most people improve after 4 treatments").
             "general_statement_pattern": (
                 r"\b(?:most|many|some|other) (?:people|patients)\b|\b(?:usually|normally|typically)\b"
                 r"|\bseems? (?:like )?(?:a lot|long|many)\b|\bthe leaflet\b"
+                # ...nor a first session still to come ("my first session is on Thursday").
+                r"|\b(?:first|1st) (?:ionto\w* )?(?:session|appointment|treatment) (?:is|'s)\b"
             ),
             # Path (or "faq/*" for every leaflet answer) -> the similarity its examples must reach.
             "min_similarity": {},
@@ -322,8 +334,12 @@ class AnswerGate(ConfigOnlyClassifier):
         return (
             self.personal is not None
             and self._mentions(self.details_not_in_leaflet, text)
-            and not self.personal.search(text)
+            and not self._about_someone(text)
         )
+
+    def _about_someone(self, text: str) -> bool:
+        """The message is about someone in particular ("I", "my", "mum" ...), not people in general."""
+        return self.personal is not None and bool(self.personal.search(text))
 
     def _asks_what_might_happen(self, text: str) -> bool:
         """The first sentence asks what might happen ("can it make the pain worse after", "what if no
@@ -412,6 +428,10 @@ class AnswerGate(ConfigOnlyClassifier):
         if intent == "ask_your_doctor" and self._asks_in_general(text):
             # "does it work for plantar fasciitis": no one's own health, a detail the leaflet does not give.
             return self._not_ours(message), []
+        if intent == "leaflet_gap" and self._mentions(self.ask_doctor, text) and self._about_someone(text):
+            # "can my 12 year old daughter have iontophoresis for her sweaty hands": not in the leaflet, and
+            # about someone's own health, so the doctor's question (the training data's label).
+            return "ask_your_doctor", []
         if intent == "out_of_scope" and self._names_treatment(text):
             return "leaflet_gap", []
         if intent != self.config["retrieval_intent"]:

@@ -95,9 +95,10 @@ def test_self_harm_gets_crisis(gate):
         "is it safe if i have a pacemaker",
         "can i have it while pregnant",
         "can my son have it",
-        "is it suitable for children",
-        "my 12 year old has been referred for it",
         "is it safe for my teenage daughter",
+        "my daughter is 8 with knee pain can she get ionto",
+        "My son is 10 and has heel pain. Can he have iontophoresis?",
+        "my little girl is 6, is she too young for this",
     ],
 )
 def test_personal_medical_faq_questions_go_to_the_doctor(gate, text):
@@ -106,11 +107,34 @@ def test_personal_medical_faq_questions_go_to_the_doctor(gate, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["my son drives me in, how many sessions are there", "my daughter is worried about me, is it a safe treatment"],
-)
-def test_a_son_or_daughter_who_is_not_the_patient_leaves_the_leaflet_answer(gate, text):
-    """Before issue 12's fifth session any mention of a son or daughter sent a leaflet question to the doctor."""
+    [
+        "my son drives me in, how many sessions are there",
+        "my daughter is worried about me, is it a safe treatment",
+        "i rely on my son to drive me in and he works shifts. how many times do i have to come in altogether?",
+        # A child who is the patient, asking what the leaflet answers: the training data's label, and 4 tuning sets'.
+        "My 15 year old is dreading it because she hates pain. Will the treatment itself hurt her?",
+        "My son is having iontophoresis on his heel. He asked me how it works and I couldn't answer.",
+        "My son plays football and his course starts soon. Does he have to stop playing while he's having it?",
+    ],
+)  # fmt: skip
+def test_a_son_or_daughter_not_asked_about_as_a_patient_leaves_the_leaflet_answer(gate, text):
+    """Before issue 12's fifth session any mention of a son or daughter sent a leaflet question to the doctor, and
+    before its eleventh any child's age or treatment did."""
     assert gated(gate, message(text, ranking=[("safety", 0.97), ("what_is", 0.01)])) == "faq"
+
+
+@pytest.mark.parametrize(
+    "text", ["is it suitable for children", "can kids have this", "is there a minimum age for iontophoresis"]
+)  # fmt: skip
+def test_children_in_general_are_a_leaflet_gap(gate, text):
+    assert gated(gate, message(text, ranking=[("safety", 0.97), ("what_is", 0.01)])) in ("leaflet_gap", "out_of_scope")
+
+
+def test_a_personal_medical_question_the_classifiers_call_a_leaflet_gap_goes_to_the_doctor(gate):
+    text = "can my 12 year old daughter have iontophoresis for her sweaty hands"
+    assert gated(gate, message(text, intent="leaflet_gap", confidence=0.54)) == "ask_your_doctor"
+    # The same medical words asked of nobody in particular stay a leaflet gap.
+    assert gated(gate, message("can the current travel along a metal plate", intent="leaflet_gap")) == "leaflet_gap"
 
 
 def test_non_latin_script_is_not_english(gate):
@@ -222,10 +246,22 @@ def test_button_payloads_are_left_alone(gate):
         "Our elderly neighbour has been on the floor since last night. She's cold and confused.",
         "My mum after treatment become very weak, she cannot stand up, her speech is not clear.",
         "my son's having a seize sure and he won't stop please what do I do",
+        # Read as a question ("can ...") until the eleventh session: the training data's own urgent example.
+        "can barely breathe help",
+        "could hardly breathe walking up the stairs just now, chest tight",
     ],
 )
 def test_999_emergencies_win_about_anyone(gate, text):
     assert gated(gate, message(text, intent="out_of_scope", confidence=0.9)) == "urgent"
+
+
+def test_a_hand_that_cannot_grip_is_a_stroke_sign_only_with_another_one(gate):
+    """Tennis elbow's own complaint (the training data's flare and progress reports) is not a stroke."""
+    for report in ("cant grip my mug without wincing since the last treatment",
+                   "after the fourth treatment it's improved a little but i still cant grip properly"):  # fmt: skip
+        assert gated(gate, message(report, intent="flare_report", confidence=0.9)) == "flare_report"
+    stroke = "cant grip my cup with my left hand, it just dropped"
+    assert gated(gate, message(stroke, intent="flare_report", confidence=0.9)) == "urgent"
 
 
 @pytest.mark.parametrize(
@@ -565,6 +601,16 @@ def test_a_statement_counting_the_patients_sessions_is_a_report_not_a_leaflet_qu
         "6 treatments over 2 weeks seems a lot",
         "tell me about the 6 treatments",
         "after last session then what",
+        # Typed as patients type them (the training data's own questions, read as reports until the eleventh
+        # session).
+        "whats next after 6 sessions",
+        "wat happens wen ive done all 6",
+        "booking annual leave, will the whole course be done inside a fortnight or does it drag on",
+        "my friend said she had six goes, does everyone get the same amount",
+        "total number of visits for the full course pls",
+        "my first appointment is tomorrow and I'd like to know when I should start to notice an improvement",
+        "just wanna know before committing to 6 sessions, if its a waste of time for me what are the alternatives",
+        "I'm a total coward with pain and my first session is on Thursday.",
     ],
 )
 def test_questions_and_general_statements_about_sessions_keep_their_leaflet_answer(gate, text):
@@ -603,10 +649,20 @@ def test_the_classifiers_urgent_stands_in_a_story_counting_the_sessions(gate):
         ("We're moving away, so I have to cancel the rest of my sessions. Who do I tell?", "faq"),
         ("My physio said to contact you to get started. Could I book in for the first session please?", "out_of_scope"),
         ("She's in a wheelchair. Is there parking, and what time do you open in the morning?", "leaflet_gap"),
+        # The training data's own requests, read as progress reports until the eleventh session.
+        ("i'd like to book my first ionto session", "faq"),
+        ("i need to move my last two sessions", "faq"),
+        ("had my 3rd session, all fine, but i need to move the 4th because my husband is in hospital", "faq"),
+        ("i want to make a complaint about how i was spoken to at my last session", "out_of_scope"),
     ],
 )  # fmt: skip
 def test_a_request_only_the_clinic_can_meet_goes_to_the_clinic_whatever_the_story(gate, text, intent):
     assert gated(gate, message(text, intent=intent, confidence=0.8, ranking=CONFIDENT)) == "contact_clinic"
+
+
+def test_someone_else_booking_the_patient_in_is_not_a_request_for_the_clinic(gate):
+    text = "The physio is booking me in for iontophoresis. I can't picture what happens. How does it actually work?"
+    assert gated(gate, message(text, ranking=[("how_it_works", 0.97), ("what_is", 0.01)])) == "faq"
 
 
 def test_a_red_flag_wins_over_a_request_for_the_clinic(gate):
