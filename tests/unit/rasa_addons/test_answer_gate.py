@@ -99,6 +99,10 @@ def test_self_harm_gets_crisis(gate):
         "my daughter is 8 with knee pain can she get ionto",
         "My son is 10 and has heel pain. Can he have iontophoresis?",
         "my little girl is 6, is she too young for this",
+        # Someone's own history, whatever the condition, and whether they can still have it.
+        "I had a bad reaction to a steroid injection once. Can I have iontophoresis?",
+        "I have asthma, is iontophoresis ok for me?",
+        "I wear an insulin pump on my tummy, is that a problem with the electrical current",
     ],
 )
 def test_personal_medical_faq_questions_go_to_the_doctor(gate, text):
@@ -115,6 +119,9 @@ def test_personal_medical_faq_questions_go_to_the_doctor(gate, text):
         "My 15 year old is dreading it because she hates pain. Will the treatment itself hurt her?",
         "My son is having iontophoresis on his heel. He asked me how it works and I couldn't answer.",
         "My son plays football and his course starts soon. Does he have to stop playing while he's having it?",
+        # "Can I have it": a question, not someone's history.
+        "Can I have it every day or how are the sessions spaced out?",
+        "I have my first session on Monday, is it safe?",
     ],
 )  # fmt: skip
 def test_a_son_or_daughter_not_asked_about_as_a_patient_leaves_the_leaflet_answer(gate, text):
