@@ -9,7 +9,7 @@ leaflet answer. This component looks at the ResponseSelector's answer ranking:
 - best answer below `min_answer_confidence`, or the
   best two within `ambiguity_margin`                  -> did_you_mean, with candidates
 - a personal-medical term in an FAQ question, or in
-  one about someone the classifiers call a leaflet gap -> ask_your_doctor (never "it is safe")
+  a leaflet gap about someone in particular           -> ask_your_doctor (never "it is safe")
 - a detail the leaflet does not give ("which brand")  -> leaflet_gap (in an FAQ question)
 - a statement counting the patient's sessions        -> progress_report (flare_report if worse), whatever
                                                          the classifiers said, except their flare report
