@@ -103,6 +103,9 @@ def test_self_harm_gets_crisis(gate):
         "I had a bad reaction to a steroid injection once. Can I have iontophoresis?",
         "I have asthma, is iontophoresis ok for me?",
         "I wear an insulin pump on my tummy, is that a problem with the electrical current",
+        # Whether it suits the patient's own condition or allergy.
+        "Will iontophoresis work for my plantar fasciitis?",
+        "I'm allergic to some steroids, can I still have iontophoresis?",
     ],
 )
 def test_personal_medical_faq_questions_go_to_the_doctor(gate, text):
@@ -798,17 +801,6 @@ def test_a_question_about_what_might_happen_is_not_a_report(gate, text, intent, 
 def test_a_report_the_classifiers_heard_stays_a_report(gate):
     text = "had my 3rd session yesterday and can hardly walk on it today"
     assert gated(gate, message(text, intent="flare_report", ranking=CONFIDENT)) == "flare_report"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Will iontophoresis work for my plantar fasciitis?",
-        "I'm allergic to some steroids, can I still have iontophoresis?",
-    ],
-)  # fmt: skip
-def test_whether_it_suits_the_patients_own_condition_or_allergy_is_the_doctors_question(gate, text):
-    assert gated(gate, message(text, ranking=CONFIDENT)) == "ask_your_doctor"
 
 
 @pytest.mark.parametrize(
